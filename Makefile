@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make run` (the demo portal) and `make test` (lint and the whole suite).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+ARGS ?=
+
+# Tests run against the local PostgreSQL and Redis; override either in the environment.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-key-not-for-production-9f8e7d6c5b4a SECURE_SSL_REDIRECT=false \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vrp} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+
+.PHONY: run test lint venv dev-venv assets chromium clean bench
+
+.venv/.installed: requirements.txt
+	test -d .venv || python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+.venv/.dev-installed: .venv/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: .venv/.installed
+dev-venv: .venv/.dev-installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.installed assets/scss/app.scss
+	mkdir -p static/build
+	npx --no-install sass --quiet --quiet-deps --load-path=. --style=compressed --no-source-map assets/scss/app.scss $@
+
+assets: static/build/app.css
+
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
+run: venv assets
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true PATH="$(CURDIR)/.venv/bin:$$PATH" .venv/bin/honcho start -f Procfile
+
+lint: dev-venv
+	.venv/bin/ruff check .
+
+test: dev-venv assets chromium
+	.venv/bin/ruff check .
+	$(TEST_ENV) $(PY) bin/check_services.py
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) .venv/bin/pytest $(ARGS)
+
+clean:
+	rm -rf var static/build

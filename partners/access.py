@@ -1,0 +1,214 @@
+"""The one access policy of the portal.
+
+Every view, API endpoint, task and export asks this module three questions:
+- may this person, acting for this organisation, do this kind of thing at all (`can`)?
+- which records of a queryset may they see (`visible`)?
+- may they see this one record (`require`, which answers 404, never a hint)?
+
+It is also the only module that grants or revokes object permissions. Permissions go to
+an organisation's group, never to a single user, and for the tables that grow large the
+permission rows live in direct foreign-key tables (django-guardian's
+GroupObjectPermissionBase) so that filtering is one indexed join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from guardian.models import GroupObjectPermission
+from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
+from guardian.utils import get_group_obj_perms_model
+
+from .models import Organisation, OrganisationKind, Role
+
+SESSION_KEY = "acting_organisation_id"
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who is asking: a user acting for one organisation, with their roles there."""
+
+    user: object
+    organisation: Organisation | None
+    roles: frozenset = field(default_factory=frozenset)
+
+    @property
+    def kind(self):
+        return self.organisation.kind if self.organisation else None
+
+    def has_role(self, *roles):
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_vru(self):
+        return self.kind == OrganisationKind.VRU
+
+
+NOBODY = Acting(user=None, organisation=None)
+
+
+def acting_for(user, organisation_id=None) -> Acting:
+    """The Acting of a user for the chosen organisation (or their first, if none was chosen)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    memberships = [m for m in user.memberships.select_related("organisation") if m.organisation.active]
+    if not memberships:
+        return Acting(user=user, organisation=None)
+    chosen = [m for m in memberships if m.organisation_id == organisation_id] or [
+        m for m in memberships if m.organisation_id == memberships[0].organisation_id
+    ]
+    org = chosen[0].organisation
+    return Acting(user=user, organisation=org, roles=frozenset(m.role for m in memberships if m.organisation_id == org.id))
+
+
+def as_acting(who) -> Acting:
+    """Accept an Acting, a request (which carries .acting) or a bare user."""
+    if isinstance(who, Acting):
+        return who
+    acting = getattr(who, "acting", None)
+    if isinstance(acting, Acting):
+        return acting
+    return acting_for(who)
+
+
+def organisations_of(user):
+    return Organisation.objects.filter(memberships__user=user, active=True).distinct().order_by("name")
+
+
+# --- What a role may do -------------------------------------------------------------
+
+R = Role
+K = OrganisationKind
+PARTNER_KINDS = {K.YOS, K.VOLUNTARY, K.LOCAL_AUTHORITY, K.POLICE}
+
+CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
+    "refer": lambda a: a.has_role(R.REFERRER),
+    "triage": lambda a: a.is_vru and a.has_role(R.TRIAGER, R.MANAGER),
+    "work_allocations": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER),
+    "record_session": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER),
+    "decide_diversion": lambda a: a.kind == K.POLICE and a.has_role(R.DECISION_MAKER),
+    "confirm_breach": lambda a: (a.kind == K.POLICE and a.has_role(R.DECISION_MAKER))
+    or (a.kind in PARTNER_KINDS and a.has_role(R.MANAGER)),
+    "manage_cohorts": lambda a: a.is_vru and a.has_role(R.TRIAGER, R.MANAGER),
+    "view_figures": lambda a: a.has_role(R.MANAGER),
+    "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
+    "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
+    "manage_organisation": lambda a: a.has_role(R.ORG_ADMIN),
+}
+
+
+def can(who, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability: {capability}")
+    acting = as_acting(who)
+    return acting.organisation is not None and CAPABILITIES[capability](acting)
+
+
+def require_capability(who, capability: str) -> Acting:
+    """For pages and actions a role may not use at all: 403 (no record is revealed)."""
+    if not can(who, capability):
+        raise PermissionDenied(f"Your role does not allow this: {capability}.")
+    return as_acting(who)
+
+
+# --- Which records a person may see -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How one model is scoped, beyond the object permissions granted to an organisation.
+
+    `everything`: the organisation sees every row (the VRU sees all referrals).
+    `own`: a filter for the rows the organisation owns (a school's own referrals).
+    """
+
+    everything: Callable[[Acting], bool] = lambda a: False
+    own: Callable[[Acting], Q] | None = None
+
+
+# Keyed by "app_label.model" so this module need not import every app's models.
+SCOPES: dict[str, Scope] = {
+    "partners.organisation": Scope(everything=lambda a: True),
+    "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
+}
+
+
+def register_scope(label: str, scope: Scope):
+    SCOPES[label] = scope
+
+
+def _perm(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def _granted_q(model, organisation: Organisation, action: str) -> Q:
+    """Rows for which the organisation's group holds the object permission."""
+    perm_model = get_group_obj_perms_model(model)
+    if perm_model is not GroupObjectPermission:
+        rows = perm_model.objects.filter(
+            group_id=organisation.group_id,
+            permission__codename=f"{action}_{model._meta.model_name}",
+            permission__content_type__app_label=model._meta.app_label,
+            content_object_id=OuterRef("pk"),
+        )
+        return Q(Exists(rows))
+    ids = get_objects_for_group(
+        organisation.group, _perm(model, action), klass=model.objects.all(), accept_global_perms=False
+    ).values("pk")
+    return Q(pk__in=ids)
+
+
+def visible(who, queryset: models.QuerySet, action: str = "view") -> models.QuerySet:
+    """The rows of `queryset` that this person may `action`. Use for every list."""
+    acting = as_acting(who)
+    model = queryset.model
+    if acting.organisation is None:
+        return queryset.none()
+    scope = SCOPES.get(model._meta.label_lower, Scope())
+    if scope.everything(acting):
+        return queryset
+    condition = _granted_q(model, acting.organisation, action)
+    if scope.own is not None:
+        condition |= scope.own(acting)
+    return queryset.filter(condition)
+
+
+def require(who, action: str, obj: models.Model, queryset: models.QuerySet | None = None):
+    """The record itself if this person may `action` it; otherwise 404, as if it did not exist."""
+    qs = queryset if queryset is not None else type(obj)._default_manager.all()
+    if obj is None or not visible(who, qs.filter(pk=obj.pk), action).exists():
+        raise Http404("No such record.")
+    return obj
+
+
+def get_visible_or_404(who, queryset: models.QuerySet, action: str = "view", **lookup):
+    """Fetch one record through the policy: 'not yours' and 'does not exist' look the same."""
+    try:
+        return visible(who, queryset, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such record.") from None
+
+
+def grant(organisation: Organisation, action: str, obj: models.Model, *, by=None):
+    """Give an organisation's group a permission on one record, and audit it."""
+    from . import audit
+
+    assign_perm(_perm(type(obj), action), organisation.group, obj)
+    audit.record(by, audit.AuditAction.GRANT, obj, detail={"organisation": organisation.pk, "permission": action})
+
+
+def revoke(organisation: Organisation, action: str, obj: models.Model, *, by=None):
+    from . import audit
+
+    remove_perm(_perm(type(obj), action), organisation.group, obj)
+    audit.record(by, audit.AuditAction.REVOKE, obj, detail={"organisation": organisation.pk, "permission": action})
+
+
+def permission(model, action) -> Permission:
+    return Permission.objects.get(content_type__app_label=model._meta.app_label, codename=f"{action}_{model._meta.model_name}")

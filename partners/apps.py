@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = "Partner organisations"
+
+    def ready(self):
+        from . import signals  # noqa: F401

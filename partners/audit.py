@@ -1,0 +1,44 @@
+"""Writing the audit trail. Callers pass records, never personal data: only ids are kept."""
+
+from .models import AuditAction, AuditEvent
+
+__all__ = ["AuditAction", "record", "client_ip"]
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _young_person_id(obj):
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "referrals.youngperson":
+        return obj.pk
+    return getattr(obj, "young_person_id", None)
+
+
+def record(who, action, obj=None, *, young_person_id=None, detail=None, request=None, email=""):
+    """Append one event. `who` is a request, an Acting, a user or None (a scheduled job)."""
+    from .access import Acting
+
+    acting = who
+    if hasattr(who, "META"):  # a request
+        request = who
+        acting = getattr(who, "acting", None) or getattr(who, "user", None)
+    user = acting.user if isinstance(acting, Acting) else acting
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    organisation = acting.organisation if isinstance(acting, Acting) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_email=(user.email if user is not None else email)[:254],
+        organisation=organisation,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        young_person_id=young_person_id if young_person_id is not None else _young_person_id(obj),
+        ip_address=client_ip(request),
+        detail=detail or {},
+    )

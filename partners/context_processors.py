@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.urls import reverse
+
+from .access import as_acting, can, organisations_of
+
+# Navigation by role: (label, url name, capability or None for everyone signed in).
+NAVIGATION = [
+    ("Home", "home", None),
+    ("Audit trail", "audit-events", "view_audit"),
+]
+
+
+def portal(request):
+    context = {"service_name": settings.SERVICE_NAME}
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return context
+    acting = as_acting(request)
+    context["acting"] = acting
+    context["acting_roles"] = sorted(acting.roles)
+    context["can_switch_organisation"] = organisations_of(user).count() > 1
+    path = request.path
+    nav = []
+    for label, name, capability in NAVIGATION:
+        if capability is None or can(acting, capability):
+            url = reverse(name)
+            active = path == url if name == "home" else path.startswith(url)
+            nav.append({"label": label, "url": url, "active": active})
+    context["navigation"] = nav
+    return context

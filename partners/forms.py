@@ -1,0 +1,72 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from .models import AuditAction, Organisation, User
+
+
+def gds_helper(*layout, submit="Continue"):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout, Button("submit", submit))
+    return helper
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account is not active. Ask your organisation's administrator.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["password"].label = "Password"
+        self.helper = gds_helper(
+            Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in"
+        )
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.helper = gds_helper(Field.text("email", field_width=20), submit="Send reset link")
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("new_password1", field_width=20), Field.text("new_password2", field_width=20),
+            submit="Set password",
+        )
+
+
+class SwitchOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Which organisation are you acting for?", empty_label=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.helper = gds_helper(Field.radios("organisation", legend_size=Size.MEDIUM), submit="Continue")
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.all(), required=False, label="User")
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False, label="Organisation")
+    action = forms.ChoiceField(choices=[("", "Any")] + AuditAction.choices, required=False)
+    object_type = forms.CharField(required=False, label="Record type", help_text="For example referrals.referral")
+    object_id = forms.CharField(required=False, label="Record id")
+    date_from = forms.DateField(required=False, label="From", help_text="For example 2026-11-01")
+    date_to = forms.DateField(required=False, label="To")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data

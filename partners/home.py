@@ -1,0 +1,29 @@
+"""What each role sees first on its home page. Later issues fill the placeholders."""
+
+from django.urls import NoReverseMatch, reverse
+
+from .access import can
+
+# (capability, title, description, url name or None while the feature is still to come)
+SECTIONS = [
+    ("refer", "Make a referral", "Refer a young person at risk of, or involved in, violence.", None),
+    ("triage", "Triage queue", "Today's referrals, most pressing first.", None),
+    ("work_allocations", "Allocated to us", "Referrals the VRU has allocated to your organisation.", None),
+    ("record_session", "Our caseload", "Young people you work with, their sessions and assessments.", None),
+    ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and re-referrals.", None),
+    ("view_figures", "Figures", "Volumes, timeliness, outcomes and disproportionality.", None),
+    ("view_audit", "Audit trail", "Who viewed or changed which record, and when.", "audit-events"),
+]
+
+
+def home_sections(acting):
+    sections = []
+    for capability, title, description, url_name in SECTIONS:
+        if not can(acting, capability):
+            continue
+        try:
+            url = reverse(url_name) if url_name else None
+        except NoReverseMatch:
+            url = None
+        sections.append({"title": title, "description": description, "url": url})
+    return sections

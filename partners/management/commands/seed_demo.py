@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partners.demo import DEMO_PASSWORD, USERS, seed_organisations_and_users
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) synthetic demo data and print the demo logins. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            seed_organisations_and_users()
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/ with:"))
+        width = max(len(email) for email, *_ in USERS)
+        for email, _name, org, roles in USERS:
+            role_names = ", ".join(r.label for r in roles)
+            self.stdout.write(f"  {email:<{width}}  {DEMO_PASSWORD}  {role_names}, {org}")

@@ -1,0 +1,163 @@
+import pgtrigger
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of staff. Email is the login name; a user acts through a Membership."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the admin (superusers only in practice).")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class OrganisationKind(models.TextChoices):
+    VRU = "vru", "Violence Reduction Unit"
+    POLICE = "police", "Police"
+    YOS = "yos", "Youth Offending Service"
+    SCHOOL = "school", "School or college"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+
+class Area(models.TextChoices):
+    """The seven local authority areas of the West Midlands."""
+
+    BIRMINGHAM = "birmingham", "Birmingham"
+    COVENTRY = "coventry", "Coventry"
+    DUDLEY = "dudley", "Dudley"
+    SANDWELL = "sandwell", "Sandwell"
+    SOLIHULL = "solihull", "Solihull"
+    WALSALL = "walsall", "Walsall"
+    WOLVERHAMPTON = "wolverhampton", "Wolverhampton"
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", "Referrer"
+    TRIAGER = "triager", "Triager"
+    CASEWORKER = "caseworker", "Caseworker"
+    DECISION_MAKER = "decision_maker", "Decision maker"
+    MANAGER = "manager", "Manager"
+    ORG_ADMIN = "org_admin", "Organisation administrator"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    area = models.CharField(
+        max_length=20, choices=Area.choices, blank=True, help_text="Blank for region-wide organisations."
+    )
+    active = models.BooleanField(default=True)
+    # Object permissions are granted to this group, never to single users.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation", editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "area"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.group_id:
+            self.group, _ = Group.objects.get_or_create(name=f"org:{self.name}")
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    FAILED_LOGIN = "failed_login", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    EXPORT = "export", "Exported"
+    GRANT = "grant", "Permission granted"
+    REVOKE = "revoke", "Permission revoked"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which record. Never the personal data itself."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Kept as text as well so a failed sign-in for an unknown account is still recorded.
+    actor_email = models.CharField(max_length=254, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    young_person_id = models.BigIntegerField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["young_person_id", "-occurred_at"], name="audit_young_person"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,22 @@
+from .access import visible
+from .models import AuditEvent
+
+
+def audit_events(acting, *, user=None, organisation=None, action="", object_type="", object_id="",
+                 date_from=None, date_to=None):
+    events = visible(acting, AuditEvent.objects.select_related("organisation"))
+    if user:
+        events = events.filter(actor=user)
+    if organisation:
+        events = events.filter(organisation=organisation)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if date_from:
+        events = events.filter(occurred_at__gte=date_from)
+    if date_to:
+        events = events.filter(occurred_at__lte=date_to)
+    return events.order_by("-occurred_at", "-id")
