@@ -33,7 +33,15 @@ static/build/app.css: node_modules/.installed assets/scss/app.scss
 	mkdir -p static/build
 	npx --no-install sass --quiet --quiet-deps --load-path=. --style=compressed --no-source-map assets/scss/app.scss $@
 
-assets: static/build/app.css
+static/build/govuk-frontend.js: node_modules/.installed
+	mkdir -p static/build
+	sed "/sourceMappingURL/d" node_modules/govuk-frontend/dist/govuk/all.bundle.js > $@
+
+static/build/moj-frontend.js: node_modules/.installed
+	mkdir -p static/build
+	sed "/sourceMappingURL/d" node_modules/@ministryofjustice/frontend/moj/all.bundle.js > $@
+
+assets: static/build/app.css static/build/govuk-frontend.js static/build/moj-frontend.js
 
 chromium:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \

@@ -124,6 +124,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The sign-in form posts the email as "username" (Django's AuthenticationForm); axes would look for "email".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
@@ -140,10 +142,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Only what the pages use: `make assets` builds static/build (our CSS and the vendor bundles).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("govuk", BASE_DIR / "node_modules/govuk-frontend/dist/govuk"),
-    ("moj", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj"),
+    ("govuk/assets", BASE_DIR / "node_modules/govuk-frontend/dist/govuk/assets"),
+    ("moj/assets", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj/assets"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

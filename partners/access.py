@@ -133,9 +133,22 @@ class Scope:
 
 
 # Keyed by "app_label.model" so this module need not import every app's models.
+def _referral_made_by(a: Acting) -> Q:
+    return Q(referring_organisation_id=a.organisation.pk)
+
+
+def _young_person_referred_by(a: Acting) -> Q:
+    from referrals.models import Referral
+
+    return Q(Exists(Referral.objects.filter(young_person_id=OuterRef("pk"), referring_organisation_id=a.organisation.pk)))
+
+
 SCOPES: dict[str, Scope] = {
     "partners.organisation": Scope(everything=lambda a: True),
     "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
+    # The VRU sees every referral; the referring organisation its own; partners what is allocated to them.
+    "referrals.referral": Scope(everything=lambda a: a.is_vru, own=_referral_made_by),
+    "referrals.youngperson": Scope(everything=lambda a: a.is_vru, own=_young_person_referred_by),
 }
 
 

@@ -1,0 +1,59 @@
+import pytest
+
+from partners.models import OrganisationKind as K, Role
+from tests.factories import OrganisationFactory, member
+
+
+@pytest.fixture
+def vru(db):
+    return OrganisationFactory(name="Test VRU", kind=K.VRU, area="")
+
+
+@pytest.fixture
+def school(db):
+    return OrganisationFactory(name="Test School A", kind=K.SCHOOL)
+
+
+@pytest.fixture
+def other_school(db):
+    return OrganisationFactory(name="Test School B", kind=K.SCHOOL, area="walsall")
+
+
+@pytest.fixture
+def yos(db):
+    return OrganisationFactory(name="Test YOS", kind=K.YOS)
+
+
+@pytest.fixture
+def police(db):
+    return OrganisationFactory(name="Test Police NPU", kind=K.POLICE)
+
+
+@pytest.fixture
+def triager(vru):
+    return member(role=Role.TRIAGER, organisation=vru, email="triager@test.example.org")
+
+
+@pytest.fixture
+def vru_manager(vru):
+    return member(role=Role.MANAGER, organisation=vru, email="manager@test.example.org")
+
+
+@pytest.fixture
+def referrer(school):
+    return member(role=Role.REFERRER, organisation=school, email="dsl@school-a.example.org")
+
+
+@pytest.fixture
+def other_referrer(other_school):
+    return member(role=Role.REFERRER, organisation=other_school, email="dsl@school-b.example.org")
+
+
+@pytest.fixture
+def caseworker(yos):
+    return member(role=Role.CASEWORKER, organisation=yos, email="caseworker@yos.example.org")
+
+
+@pytest.fixture
+def decision_maker(police):
+    return member(role=Role.DECISION_MAKER, organisation=police, email="decisions@police.example.org")

@@ -1,0 +1,51 @@
+import factory
+from django.contrib.auth.hashers import make_password
+
+from partners.models import Area, Membership, Organisation, OrganisationKind, Role, User
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+_HASH = {}
+
+
+def _password_hash():
+    # Hash once per run: Argon2 is deliberately slow, and tests make many users.
+    if "h" not in _HASH:
+        _HASH["h"] = make_password(TEST_PASSWORD)
+    return _HASH["h"]
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.SCHOOL
+    area = Area.BIRMINGHAM
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    password = factory.LazyFunction(_password_hash)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.REFERRER
+
+
+def member(kind=OrganisationKind.SCHOOL, role=Role.REFERRER, organisation=None, area=Area.BIRMINGHAM, **user_kwargs):
+    """A user with one role in an organisation of the given kind."""
+    organisation = organisation or OrganisationFactory(kind=kind, area=area)
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user

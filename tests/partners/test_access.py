@@ -1,0 +1,120 @@
+"""The access policy: who may do what, and which records each organisation sees."""
+
+import pytest
+from django.http import Http404
+from guardian.shortcuts import assign_perm
+
+from partners import access
+from partners.models import AuditAction, AuditEvent, OrganisationKind as K, Role
+from referrals.models import Referral
+from tests.factories import OrganisationFactory, member
+from tests.referrals.factories import ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "kind,role,allowed",
+    [
+        (K.SCHOOL, Role.REFERRER, {"refer"}),
+        (K.VRU, Role.TRIAGER, {"triage", "manage_cohorts", "view_outbox"}),
+        (K.VRU, Role.MANAGER, {"triage", "manage_cohorts", "view_figures", "view_audit", "view_outbox"}),
+        (K.VRU, Role.ORG_ADMIN, {"manage_organisation"}),
+        (K.YOS, Role.CASEWORKER, {"work_allocations", "record_session"}),
+        (K.YOS, Role.MANAGER, {"work_allocations", "confirm_breach", "view_figures"}),
+        (K.VOLUNTARY, Role.CASEWORKER, {"work_allocations", "record_session"}),
+        (K.POLICE, Role.DECISION_MAKER, {"decide_diversion", "confirm_breach"}),
+        (K.POLICE, Role.REFERRER, {"refer"}),
+        (K.SCHOOL, Role.MANAGER, {"view_figures"}),
+    ],
+)
+def test_each_role_may_do_exactly_its_own_things(kind, role, allowed):
+    user = member(kind=kind, role=role)
+    granted = {cap for cap in access.CAPABILITIES if access.can(user, cap)}
+    assert granted == allowed
+
+
+def test_a_user_with_no_active_membership_may_do_nothing():
+    user = member(kind=K.VRU, role=Role.MANAGER)
+    user.memberships.get().organisation.__class__.objects.update(active=False)
+    assert not any(access.can(user, cap) for cap in access.CAPABILITIES)
+    assert access.visible(user, Referral.objects.all()).count() == 0
+
+
+def test_unknown_capability_is_a_programming_error():
+    with pytest.raises(KeyError):
+        access.can(access.NOBODY, "fly")
+
+
+def test_a_user_acts_for_the_organisation_they_chose():
+    yos = OrganisationFactory(kind=K.YOS, name="YOS A")
+    charity = OrganisationFactory(kind=K.VOLUNTARY, name="Charity A")
+    user = member(role=Role.CASEWORKER, organisation=yos)
+    user.memberships.create(organisation=charity, role=Role.MANAGER)
+    assert access.acting_for(user, charity.pk).organisation == charity
+    assert access.acting_for(user, charity.pk).roles == {Role.MANAGER}
+    assert access.acting_for(user, yos.pk).roles == {Role.CASEWORKER}
+    # An organisation they do not belong to falls back to one they do.
+    assert access.acting_for(user, 999999).organisation in (yos, charity)
+
+
+def test_vru_sees_every_referral(triager, referrer, other_referrer):
+    mine = ReferralFactory(created_by=referrer)
+    theirs = ReferralFactory(created_by=other_referrer)
+    assert set(access.visible(triager, Referral.objects.all())) == {mine, theirs}
+
+
+def test_a_school_sees_only_its_own_referrals(referrer, other_referrer):
+    mine = ReferralFactory(created_by=referrer)
+    theirs = ReferralFactory(created_by=other_referrer)
+    assert list(access.visible(referrer, Referral.objects.all())) == [mine]
+    assert access.require(referrer, "view", mine) == mine
+    with pytest.raises(Http404):
+        access.require(referrer, "view", theirs)
+
+
+def test_a_partner_sees_a_referral_only_while_granted(referrer, caseworker, yos):
+    referral = ReferralFactory(created_by=referrer)
+    assert access.visible(caseworker, Referral.objects.all()).count() == 0
+    access.grant(yos, "view", referral)
+    assert list(access.visible(caseworker, Referral.objects.all())) == [referral]
+    access.revoke(yos, "view", referral)
+    assert access.visible(caseworker, Referral.objects.all()).count() == 0
+    with pytest.raises(Http404):
+        access.require(caseworker, "view", referral)
+
+
+def test_grants_use_the_direct_permission_table_and_are_audited(referrer, yos, triager):
+    referral = ReferralFactory(created_by=referrer)
+    access.grant(yos, "view", referral, by=access.acting_for(triager))
+    assert referral.referralgroupobjectpermission_set.filter(group=yos.group).count() == 1
+    event = AuditEvent.objects.get(action=AuditAction.GRANT)
+    assert event.object_id == str(referral.pk) and event.detail["organisation"] == yos.pk
+    assert event.actor == triager
+
+
+def test_a_model_wide_permission_does_not_open_every_record(referrer, caseworker, yos):
+    """Guardian accepts global permissions by default; our policy must not."""
+    ReferralFactory(created_by=referrer)
+    assign_perm("referrals.view_referral", yos.group)
+    assert access.visible(caseworker, Referral.objects.all()).count() == 0
+
+
+def test_a_view_grant_does_not_give_change(referrer, caseworker, yos):
+    referral = ReferralFactory(created_by=referrer)
+    access.grant(yos, "view", referral)
+    assert access.visible(caseworker, Referral.objects.all(), "change").count() == 0
+
+
+def test_get_visible_or_404_answers_the_same_for_missing_and_not_yours(referrer, other_referrer):
+    theirs = ReferralFactory(created_by=other_referrer)
+    for pk in (theirs.pk, 987654321, "not-a-number"):
+        with pytest.raises(Http404):
+            access.get_visible_or_404(referrer, Referral.objects.all(), pk=pk)
+
+
+def test_audit_events_are_for_vru_managers_only(vru_manager, triager, referrer):
+    AuditEvent.objects.create(action=AuditAction.LOGIN, actor_email="x@example.org")
+    assert access.visible(vru_manager, AuditEvent.objects.all()).count() == 1
+    assert access.visible(triager, AuditEvent.objects.all()).count() == 0
+    assert access.visible(referrer, AuditEvent.objects.all()).count() == 0

@@ -1,0 +1,48 @@
+"""The permission matrix: every route, every role, the status each should get.
+
+A route is named by its URL name. `kwargs` builds the URL arguments from `objects`, records that
+belong to school A (whose referrer is `referrer`); `other_referrer` is a user of another school.
+Statuses are for a GET. A new route without a row here makes tests/security fail.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+ROLES = ("anonymous", "referrer", "other_referrer", "triager", "vru_manager", "org_admin", "caseworker", "decision_maker")
+
+SIGN_IN = "sign-in"  # a redirect to the sign-in page
+
+
+@dataclass
+class Row:
+    name: str
+    default: object  # status for every role not listed in `expect`
+    expect: dict = field(default_factory=dict)
+    kwargs: Callable | None = None
+    anonymous: object = SIGN_IN
+
+    def status_for(self, role):
+        if role == "anonymous":
+            return self.anonymous
+        return self.expect.get(role, self.default)
+
+
+def _all(status, **expect):
+    return {"default": status, "expect": expect}
+
+
+MATRIX = [
+    Row("home", **_all(200)),
+    Row("login", anonymous=200, **_all(302)),  # signed-in users are sent home
+    Row("logout", anonymous=405, **_all(405)),  # sign-out is a POST
+    Row("password_reset", anonymous=200, **_all(200)),
+    Row("password_reset_done", anonymous=200, **_all(200)),
+    Row("password_reset_confirm", anonymous=200, kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"}, **_all(200)),
+    Row("password_reset_complete", anonymous=200, **_all(200)),
+    Row("switch-organisation", **_all(200)),
+    Row("audit-events", **_all(403, vru_manager=200)),
+    Row("audit-events-csv", **_all(403, vru_manager=200)),
+    Row("healthz", anonymous=200, **_all(200)),
+    # The admin is for superusers only: everyone else is sent to its sign-in page.
+    Row("admin:*", anonymous=302, **_all(302)),
+]

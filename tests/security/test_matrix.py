@@ -1,0 +1,52 @@
+"""Every URL route × every role: the expected status, and 404 (never a hint) for another's records."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .matrix import MATRIX, ROLES, SIGN_IN
+
+ROWS = {row.name: row for row in MATRIX}
+
+
+def _route_names(patterns=None, namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            if ns == "admin:":
+                yield "admin:*"
+                continue
+            yield from _route_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}" if p.name else f"<unnamed {p.pattern}>"
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    missing = sorted({name for name in _route_names() if name not in ROWS})
+    assert not missing, f"Routes without a row in tests/security/matrix.py: {missing}"
+
+
+def test_every_row_names_a_route_that_exists():
+    names = set(_route_names())
+    assert not [row.name for row in MATRIX if row.name not in names]
+
+
+def _url(row, objects):
+    if row.name == "admin:*":
+        return reverse("admin:index")
+    return reverse(row.name, kwargs=row.kwargs(objects) if row.kwargs else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda r: r.name)
+def test_each_role_gets_the_expected_status(client, request, objects, row, role):
+    url = _url(row, objects)
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    response = client.get(url)
+    expected = row.status_for(role)
+    if expected == SIGN_IN:
+        assert response.status_code == 302, f"{role} {url}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == expected, f"{role} GET {url}: {response.status_code}, expected {expected}"
