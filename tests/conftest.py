@@ -1,6 +1,7 @@
 import pytest
 
-from partners.models import OrganisationKind as K, Role
+from partners.models import OrganisationKind as K
+from partners.models import Role
 from tests.factories import OrganisationFactory, member
 
 

@@ -18,8 +18,9 @@ def _manage(*args, **env):
 
 
 def test_check_deploy_prints_no_warning_under_production_settings():
+    secret = "x7#Qp9!vLm2@Rt5$Wz8^Ky3&Nb6*Hd4(Jf1)Gs0_Ua-Ec+Tr=Yo"
     result = _manage("check", "--deploy", "--fail-level", "WARNING",
-                     DEBUG="false", SECRET_KEY="x7#Qp9!vLm2@Rt5$Wz8^Ky3&Nb6*Hd4(Jf1)Gs0_Ua-Ec+Tr=Yo", ALLOWED_HOSTS="portal.example.org")
+                     DEBUG="false", SECRET_KEY=secret, ALLOWED_HOSTS="portal.example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
 

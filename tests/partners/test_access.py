@@ -5,7 +5,8 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from partners import access
-from partners.models import AuditAction, AuditEvent, OrganisationKind as K, Role
+from partners.models import AuditAction, AuditEvent, Role
+from partners.models import OrganisationKind as K
 from referrals.models import Referral
 from tests.factories import OrganisationFactory, member
 from tests.referrals.factories import ReferralFactory

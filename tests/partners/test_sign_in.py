@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.models import OrganisationKind as K, Role
+from partners.models import OrganisationKind as K
+from partners.models import Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

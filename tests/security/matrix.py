@@ -5,8 +5,8 @@ belong to school A (whose referrer is `referrer`); `other_referrer` is a user of
 Statuses are for a GET. A new route without a row here makes tests/security fail.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ("anonymous", "referrer", "other_referrer", "triager", "vru_manager", "org_admin", "caseworker", "decision_maker")
 
