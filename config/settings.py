@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "referrals",
     "outcomes",
     "cohorts",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@vrp.example.org")
+# Links in emails point here.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis in production; a broker that needs no server for the demo.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -192,7 +195,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: its WWW-Authenticate header makes an unauthenticated request a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     # DRF's own default is AllowAny; every endpoint here needs a signed-in user.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

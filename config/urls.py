@@ -5,6 +5,9 @@ from config.health import healthz
 
 urlpatterns = [
     path("", include("partners.urls")),
+    path("", include("referrals.urls")),
+    path("", include("notifications.urls")),
+    path("", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

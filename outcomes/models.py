@@ -1,1 +1,325 @@
-# Models arrive with this app's issue; see ARCHITECTURE.md.
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from partners.models import Organisation
+from referrals.models import Referral, YoungPerson
+
+from . import rules
+
+
+class ModeOfTrial(models.TextChoices):
+    SUMMARY = "summary", "Summary only"
+    EITHER_WAY = "either_way", "Either way"
+    INDICTABLE = "indictable", "Indictable only"
+
+
+class Offence(models.Model):
+    """Reference data, loaded by a migration from outcomes/reference.py; administrators may change it."""
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=200)
+    legislation = models.CharField(max_length=200)
+    mode_of_trial = models.CharField(max_length=12, choices=ModeOfTrial.choices)
+    violent = models.BooleanField(default=False)
+    weapon = models.BooleanField(default=False)
+    checkpoint_eligible = models.BooleanField(default=False)
+    outcome22_eligible = models.BooleanField(default=False)
+    severity = models.PositiveSmallIntegerField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["severity", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.legislation})"
+
+
+class OutcomeCode(models.Model):
+    """Home Office crime outcome types. A new code (say a children's deferred-prosecution outcome) is a new row."""
+
+    code = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=300)
+    closes_diversion = models.BooleanField(default=False, help_text="May close a completed diversion case.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"Outcome {self.code}: {self.name}"
+
+
+class Pathway(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    contract_months = models.PositiveSmallIntegerField(default=4)
+    sessions = models.PositiveSmallIntegerField(default=4)
+    assessment_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    closing_outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField()
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(models.Model):
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(max_length=200)
+    expected_sessions = models.PositiveSmallIntegerField(default=6)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["owner__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="programme_unique_per_owner")]
+
+    def __str__(self):
+        return f"{self.name} ({self.owner})"
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = rules.ACTIVE, "Active"
+    AT_RISK = rules.AT_RISK, "At risk"
+    BREACH_PROPOSED = rules.BREACH_PROPOSED, "Breach proposed"
+    RE_REFERRED = rules.RE_REFERRED, "Re-referred to police"
+    CLOSURE_PROPOSED = rules.CLOSURE_PROPOSED, "Proposed for closure"
+    COMPLETED = rules.COMPLETED, "Completed"
+    OUTCOME_RECORDED = rules.OUTCOME_RECORDED, "Police outcome recorded"
+
+
+class History(models.TextChoices):
+    NONE = rules.HISTORY_NONE, "No previous criminal history"
+    MINOR = rules.HISTORY_MINOR, "Very minor, non-violent history"
+    SERIOUS = rules.HISTORY_SERIOUS, "Violent or more serious history"
+
+
+class DiversionCase(models.Model):
+    crime_reference = models.CharField(max_length=40)
+    offence = models.ForeignKey(Offence, on_delete=models.PROTECT, related_name="+")
+    offence_date = models.DateField()
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.PROTECT, related_name="diversion_cases")
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="+")
+    lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_cases")
+    police_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="police_cases")
+    decision_maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    # The eligibility facts as the decision maker recorded them, and the rule-by-rule result.
+    aggravating = models.BooleanField(default=False)
+    admission = models.BooleanField(default=False)
+    sufficient_evidence = models.BooleanField(default=False)
+    history = models.CharField(max_length=20, choices=History.choices, default=History.NONE)
+    eligibility = models.JSONField(default=list)
+    start_date = models.DateField()
+    contract_months = models.PositiveSmallIntegerField(default=4)
+    end_date = models.DateField()
+    rereferral_deadline = models.DateField()
+    deadline_acknowledged = models.BooleanField(default=False)
+    at_risk_since = models.DateField(null=True, blank=True)
+    breach_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    breach_proposed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rereferral_deadline", "id"], name="case_deadline",
+                         condition=Q(status__in=list(rules.ACTIVE_STATUSES) + [rules.RE_REFERRED])),
+            models.Index(fields=["lead_organisation", "status"], name="case_lead_status"),
+            models.Index(fields=["police_organisation", "status"], name="case_police_status"),
+            models.Index(fields=["young_person"], name="case_young_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="case_offence_before_start", condition=Q(offence_date__lte=F("start_date"))),
+            models.CheckConstraint(name="case_end_after_start", condition=Q(end_date__gt=F("start_date"))),
+            models.UniqueConstraint(fields=["crime_reference", "young_person"], name="case_one_per_crime_and_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.crime_reference} ({self.pathway})"
+
+
+class ConditionStatus(models.TextChoices):
+    PENDING = rules.PENDING, "Pending"
+    MET = rules.MET, "Met"
+    MISSED = rules.MISSED, "Missed"
+
+
+class Condition(models.Model):
+    case = models.ForeignKey(DiversionCase, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(max_length=20, choices=[(k, k.replace("_", " ").capitalize()) for k in rules.CONDITION_KINDS])
+    description = models.CharField(max_length=300)
+    due_on = models.DateField()
+    target = models.PositiveSmallIntegerField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=ConditionStatus.choices, default=ConditionStatus.PENDING)
+    met_on = models.DateField(null=True, blank=True)
+    missed_reason = models.TextField(blank=True, help_text="Why it was missed, as the caseworker recorded it.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="condition_status_due")]
+
+    def __str__(self):
+        return self.description
+
+
+class InterventionStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ENGAGED = "engaged", "Engaged"
+    COMPLETED = "completed", "Completed"
+    DISENGAGED = "disengaged", "Disengaged"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Intervention(models.Model):
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.PROTECT, related_name="interventions")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="interventions")
+    case = models.ForeignKey(DiversionCase, null=True, blank=True, on_delete=models.PROTECT, related_name="interventions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="interventions")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="interventions")
+    status = models.CharField(max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.OFFERED)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "status", "started_on"], name="intervention_caseload"),
+            models.Index(fields=["young_person"], name="intervention_young_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="intervention_ended_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.name} for {self.young_person_id}"
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    CANCELLED_BY_US = "cancelled_by_us", "Cancelled by us"
+
+
+class Session(models.Model):
+    """A recorded session. Never edited: a correction is a new row naming the one it corrects."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField()
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    reason = models.TextField(blank=True, help_text="Why the young person did not attend.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction")
+    correction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["intervention", "held_on"], name="session_intervention")]
+        constraints = [
+            models.CheckConstraint(name="session_dna_has_reason",
+                                   condition=~Q(attendance="did_not_attend") | ~Q(reason="")),
+            models.CheckConstraint(name="session_correction_says_why",
+                                   condition=Q(corrects__isnull=True) | ~Q(correction_reason="")),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+
+class Assessment(models.Model):
+    class Kind(models.TextChoices):
+        CHECKPOINT = "checkpoint", "Checkpoint mandatory assessment"
+        ASSET_PLUS = "asset_plus", "AssetPlus"
+        OTHER = "other", "Other"
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    completed_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction")
+    correction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["completed_on", "id"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+
+class ReReferral(models.Model):
+    """A non-compliant case sent back to police, who must receive it before the deadline."""
+
+    case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="re_referral")
+    re_referred_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    deadline = models.DateField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["received_at", "deadline"], name="rereferral_inbox")]
+
+
+class PoliceOutcome(models.Model):
+    """The outcome that ends a case: the pathway's closing outcome, or what police decided after re-referral."""
+
+    case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="police_outcome")
+    outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(blank=True)
+
+
+class CaseEvent(models.Model):
+    """The case's timeline. Append-only."""
+
+    case = models.ForeignKey(DiversionCase, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+
+class InterventionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Intervention, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"], name="intgperm_lookup")]
+
+
+class InterventionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Intervention, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class DiversionCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(DiversionCase, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"], name="casegperm_lookup")]
+
+
+class DiversionCaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(DiversionCase, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass

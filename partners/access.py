@@ -147,8 +147,15 @@ SCOPES: dict[str, Scope] = {
     "partners.organisation": Scope(everything=lambda a: True),
     "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
     # The VRU sees every referral; the referring organisation its own; partners what is allocated to them.
-    "referrals.referral": Scope(everything=lambda a: a.is_vru, own=_referral_made_by),
+    # A draft is the referrer's unfinished work: even the VRU sees it only once submitted.
+    "referrals.referral": Scope(own=lambda a: _referral_made_by(a) | (~Q(status="draft") if a.is_vru else Q(pk__in=[]))),
     "referrals.youngperson": Scope(everything=lambda a: a.is_vru, own=_young_person_referred_by),
+    # Diversion cases: the lead agency and the police organisation that made the decision; never a school.
+    "outcomes.diversioncase": Scope(
+        everything=lambda a: a.is_vru,
+        own=lambda a: Q(lead_organisation_id=a.organisation.pk) | Q(police_organisation_id=a.organisation.pk),
+    ),
+    "outcomes.intervention": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(organisation_id=a.organisation.pk)),
 }
 
 
@@ -205,6 +212,14 @@ def get_visible_or_404(who, queryset: models.QuerySet, action: str = "view", **l
     try:
         return visible(who, queryset, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such record.") from None
+
+
+def get_object_or_404_in(scoped: models.QuerySet, **lookup):
+    """For records scoped by their parent (a referral's events): the queryset must already be scoped."""
+    try:
+        return scoped.get(**lookup)
+    except (scoped.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.") from None
 
 

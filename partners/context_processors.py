@@ -6,6 +6,11 @@ from .access import as_acting, can, organisations_of
 # Navigation by role: (label, url name, capability or None for everyone signed in).
 NAVIGATION = [
     ("Home", "home", None),
+    ("My referrals", "my-referrals", "refer"),
+    ("Triage queue", "triage-queue", "triage"),
+    ("Allocated to us", "allocations", "work_allocations"),
+    ("Notifications", "notifications", None),
+    ("Outbox", "outbox", "view_outbox"),
     ("Audit trail", "audit-events", "view_audit"),
 ]
 
@@ -27,4 +32,10 @@ def portal(request):
             active = path == url if name == "home" else path.startswith(url)
             nav.append({"label": label, "url": url, "active": active})
     context["navigation"] = nav
+    from notifications.selectors import unread_count
+
+    unread = unread_count(user)
+    for item in nav:
+        if item["url"] == reverse("notifications") and unread:
+            item["label"] = f"Notifications ({unread} unread)"
     return context

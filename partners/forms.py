@@ -27,6 +27,14 @@ class SignInForm(AuthenticationForm):
             Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in"
         )
 
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            # GOV.UK pattern: the message shows next to the field (the password, to type again) as well as in the summary.
+            self.add_error("password", error)
+            return self.cleaned_data
+
 
 class ResetRequestForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
@@ -64,6 +72,15 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(required=False, label="Record id")
     date_from = forms.DateField(required=False, label="From", help_text="For example 2026-11-01")
     date_to = forms.DateField(required=False, label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.select("user"), Field.select("organisation"), Field.select("action"), Field.text("object_type"),
+            Field.text("object_id"), Field.text("date_from", field_width=10), Field.text("date_to", field_width=10),
+            submit="Apply filters",
+        )
+        self.helper.form_method = "get"
 
     def clean(self):
         data = super().clean()

@@ -6,9 +6,9 @@ from .access import can
 
 # (capability, title, description, url name or None while the feature is still to come)
 SECTIONS = [
-    ("refer", "Make a referral", "Refer a young person at risk of, or involved in, violence.", None),
-    ("triage", "Triage queue", "Today's referrals, most pressing first.", None),
-    ("work_allocations", "Allocated to us", "Referrals the VRU has allocated to your organisation.", None),
+    ("refer", "Make a referral", "Refer a young person at risk of, or involved in, violence.", "referral-start"),
+    ("triage", "Triage queue", "Today's referrals, most pressing first.", "triage-queue"),
+    ("work_allocations", "Allocated to us", "Referrals the VRU has allocated to your organisation.", "allocations"),
     ("record_session", "Our caseload", "Young people you work with, their sessions and assessments.", None),
     ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and re-referrals.", None),
     ("view_figures", "Figures", "Volumes, timeliness, outcomes and disproportionality.", None),

@@ -161,3 +161,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_type} {self.object_id}"
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the REST API: it acts as one user for one organisation.
+
+    The secret is shown once, when the token is made; only its SHA-256 is kept (the secret is
+    random and long, so a fast hash is enough and lets the lookup be one indexed equality).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the partner system's name.")
+    key_prefix = models.CharField(max_length=8, help_text="The secret's first 8 characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="apitoken_org_created")]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

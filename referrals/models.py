@@ -11,6 +11,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partners.models import Area, Organisation
 
+from .validators import validate_account_length, validate_nhs_number, validate_postcode, validate_upn
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
@@ -115,6 +117,13 @@ class Concern(models.TextChoices):
     OTHER = "other", "Other"
 
 
+CONCERN_SHORT = {
+    "weapon": "Knife or weapon", "victim": "Victim", "gang": "Gang or OCG", "exploitation": "Exploitation",
+    "cse": "CSE", "online": "Online conflict", "exclusion": "Exclusion", "missing": "Missing",
+    "domestic_abuse": "Domestic abuse", "substance": "Substances", "other": "Other",
+}
+
+
 class LawfulBasis(models.TextChoices):
     PUBLIC_TASK = "public_task", "Public task"
     LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
@@ -173,13 +182,13 @@ class Referral(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     gender_identity = models.CharField(max_length=100, blank=True)
     ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
     area = models.CharField(max_length=20, choices=Area.choices, blank=True)
-    upn = models.CharField("unique pupil number", max_length=13, blank=True)
-    nhs_number = models.CharField(max_length=10, blank=True)
+    upn = models.CharField("unique pupil number", max_length=13, blank=True, validators=[validate_upn])
+    nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
 
     # The concern.
-    account = models.TextField(blank=True)
+    account = models.TextField(blank=True, validators=[validate_account_length])
     urgent = models.BooleanField(default=False)
     urgency_reason = models.TextField(blank=True)
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, blank=True)

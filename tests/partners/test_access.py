@@ -119,3 +119,10 @@ def test_audit_events_are_for_vru_managers_only(vru_manager, triager, referrer):
     assert access.visible(vru_manager, AuditEvent.objects.all()).count() == 1
     assert access.visible(triager, AuditEvent.objects.all()).count() == 0
     assert access.visible(referrer, AuditEvent.objects.all()).count() == 0
+
+
+def test_a_draft_is_seen_only_by_its_own_organisation(triager, referrer, other_referrer):
+    draft = ReferralFactory(created_by=referrer, status="draft", reference=None, received_at=None, triage_deadline=None)
+    assert list(access.visible(referrer, Referral.objects.all())) == [draft]
+    assert access.visible(triager, Referral.objects.all()).count() == 0
+    assert access.visible(other_referrer, Referral.objects.all()).count() == 0

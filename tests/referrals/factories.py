@@ -28,3 +28,15 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     account = "Synthetic account of a concern."
     lawful_basis = "public_task"
     informed = "young_person"
+
+
+def referral_data(**overrides):
+    """A complete, valid set of answers for a referral (synthetic)."""
+    data = {
+        "given_name": "Jordan", "family_name": "Example", "date_of_birth": datetime.date(2010, 3, 14),
+        "sex": "male", "ethnicity": "not_stated", "postcode": "B1 1AA", "area": "birmingham",
+        "account": "Seen with a knife near the school gates; peers worried.", "urgent": False,
+        "lawful_basis": "public_task", "informed": "young_person", "concerns": ["weapon"],
+    }
+    data.update(overrides)
+    return data

@@ -1,9 +1,15 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
+from partners.access import acting_for
+from partners.models import OrganisationKind as K
 from partners.models import Role
-from tests.factories import member
+from referrals import services
+from referrals.models import PossibleMatch
+from tests.factories import OrganisationFactory, member
+from tests.referrals.factories import referral_data
 
 
 @pytest.fixture
@@ -12,8 +18,19 @@ def org_admin(vru):
 
 
 @pytest.fixture
-def objects(referrer):
-    """Records owned by school A, for routes that take an id. Later issues add to this."""
-    from tests.referrals.factories import ReferralFactory
-
-    return SimpleNamespace(referral=ReferralFactory(created_by=referrer))
+def objects(referrer, triager):
+    """Records of school A, and an allocation to a YOS that is not the caseworker's. Later issues add to this."""
+    now = timezone.now()
+    school, vru = acting_for(referrer), acting_for(triager)
+    draft = services.save_draft(school, referral_data(), now=now)
+    known = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Known"), now=now), now=now)
+    referral = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Known"), now=now), now=now)
+    allocated = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Sam"), now=now), now=now)
+    other_yos = OrganisationFactory(kind=K.YOS, name="Other YOS")
+    services.decide(vru, allocated, decision="allocate", rag="amber", organisation=other_yos, programme="Mentoring", now=now)
+    allocation = allocated.allocations.get()
+    return SimpleNamespace(
+        draft=draft, referral=referral, known=known, allocated=allocated, allocation=allocation,
+        match=PossibleMatch.objects.filter(referral=referral).first(),
+        event=referral.events.first(), young_person=referral.young_person,
+    )

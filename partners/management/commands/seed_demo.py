@@ -11,8 +11,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, **options):
+        from referrals.demo import seed_referrals
+
         with transaction.atomic():
-            seed_organisations_and_users()
+            orgs, users = seed_organisations_and_users()
+            made = seed_referrals(orgs, users)
+        if made:
+            self.stdout.write(f"Added {made} synthetic referrals.")
         if options["quiet_logins"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/ with:"))

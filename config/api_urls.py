@@ -1,0 +1,30 @@
+"""The REST API: /api/v1/ (DRF router), its OpenAPI 3 schema and the Swagger UI docs.
+
+Route names carry an "api-" prefix (e.g. "api-referral-detail") so they never clash with the pages'.
+The schema and docs need a signed-in user or a token, like the API itself (drf-spectacular would
+serve them to anyone by default). The docs are Swagger UI's split view: its script is a separate
+file from drf-spectacular-sidecar's static files, since our Content Security Policy forbids inline script.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
+
+router = SimpleRouter()
+router.register("referrals", ReferralViewSet, basename="api-referral")
+router.register("triage", TriageViewSet, basename="api-triage")
+router.register("young-people", YoungPersonViewSet, basename="api-young-person")
+router.register("allocations", AllocationViewSet, basename="api-allocation")
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated]),
+        name="api-docs",
+    ),
+]

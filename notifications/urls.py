@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path("outbox/", views.outbox, name="outbox"),
+]

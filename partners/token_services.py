@@ -1,0 +1,64 @@
+"""Making and revoking API tokens. The secret leaves this module once, to the person who made it."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from . import access, audit
+from .models import ApiToken, Role
+
+SECRET_BYTES = 32  # 256 random bits: 43 URL-safe characters
+PREFIX_LENGTH = 8
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a secret. SHA-256 suffices: the secret is random, not a guessable password."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_token(acting, name, *, now=None):
+    """A new token for the person acting, for the organisation they act for. Returns (token, secret).
+
+    A token can do exactly what its user can do for that one organisation, never more.
+    """
+    acting = access.as_acting(acting)
+    if acting.user is None or acting.organisation is None:
+        raise PermissionDenied("Only a member of an organisation can have an API token.")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the token"})
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValidationError({"name": "The name must be 100 characters or fewer"})
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    token = ApiToken.objects.create(
+        user=acting.user, organisation=acting.organisation, name=name, key_prefix=secret[:PREFIX_LENGTH],
+        key_hash=hash_secret(secret), created_at=now or timezone.now(),
+    )
+    audit.record(acting, audit.AuditAction.CREATE, token, detail={"name": name, "key_prefix": token.key_prefix})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(acting, token, *, now=None):
+    """Revoke a token: its own user, or an administrator of its organisation, may do so. Revoking twice is harmless."""
+    acting = access.as_acting(acting)
+    token = ApiToken.objects.select_for_update().filter(pk=token.pk).first()
+    if token is None or acting.user is None:
+        raise Http404("No such token.")
+    own = token.user_id == acting.user.pk
+    admin = (
+        acting.organisation is not None and acting.organisation.pk == token.organisation_id and acting.has_role(Role.ORG_ADMIN)
+    )
+    if not (own or admin):
+        raise Http404("No such token.")
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = now or timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(acting, audit.AuditAction.UPDATE, token, detail={"action": "revoke", "key_prefix": token.key_prefix})
+    return token

@@ -1,0 +1,180 @@
+"""Reads of referrals, always through the access policy, at a constant number of queries per page."""
+
+from collections import OrderedDict
+
+from django.db.models import Prefetch, Q
+
+from partners import access, audit
+from partners.models import Organisation
+
+from . import rules
+from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
+
+LIST_RELATED = ("referring_organisation", "claimed_by")
+
+
+def _with_concerns(queryset):
+    return queryset.prefetch_related(Prefetch("concerns", queryset=ReferralConcern.objects.order_by("concern")))
+
+
+def referrals_for(acting, *, status=None):
+    """The referrals this organisation may see, newest first ("My referrals" for a referrer)."""
+    queryset = access.visible(acting, Referral.objects.select_related(*LIST_RELATED))
+    if status:
+        queryset = queryset.filter(status=status)
+    return _with_concerns(queryset.order_by("-created_at", "-id"))
+
+
+def own_referrals(acting, *, status=None):
+    """A referring organisation's own referrals (drafts included): never another organisation's."""
+    queryset = referrals_for(acting, status=status).filter(referring_organisation=acting.organisation)
+    return queryset.prefetch_related(
+        Prefetch("allocations", queryset=Allocation.objects.exclude(state=Allocation.State.HANDED_BACK)
+                 .select_related("organisation"), to_attr="live_allocations"),
+        Prefetch("info_requests", queryset=InfoRequest.objects.filter(answered_at__isnull=True, expired_at__isnull=True),
+                 to_attr="open_questions"),
+    )
+
+
+def triage_queue(acting, *, now, area="", source="", concern="", rag=""):
+    """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order."""
+    access.require_capability(acting, "triage")
+    queryset = access.visible(
+        acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES).select_related(*LIST_RELATED)
+    )
+    if area:
+        queryset = queryset.filter(area=area)
+    if source:
+        queryset = queryset.filter(source=source)
+    if rag:
+        queryset = queryset.filter(rag=rag)
+    if concern:
+        queryset = queryset.filter(Q(concerns__concern=concern))
+    items = list(_with_concerns(queryset.order_by("triage_deadline", "id")))
+    sections = OrderedDict((key, []) for key in rules.SECTION_ORDER)
+    for referral in items:
+        referral.section = rules.queue_section(now, referral.triage_deadline, referral.urgent, referral.returned_at is not None)
+        referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
+        sections[referral.section].append(referral)
+    return [
+        {"key": key, "label": rules.SECTION_LABELS[key], "items": rows, "count": len(rows)}
+        for key, rows in sections.items()
+    ]
+
+
+def referral_for_triage(acting, pk):
+    """One referral with everything the triage page shows. Viewing it is audited."""
+    access.require_capability(acting, "triage")
+    referral = access.get_visible_or_404(
+        acting,
+        _with_concerns(Referral.objects.select_related(*LIST_RELATED, "young_person", "previous_referral")),
+        pk=pk,
+    )
+    audit.record(acting, audit.AuditAction.VIEW, referral)
+    return referral
+
+
+def referral_detail(acting, pk):
+    """One referral as its organisation (or the VRU, or the partner it is allocated to) may see it."""
+    referral = access.get_visible_or_404(
+        acting, _with_concerns(Referral.objects.select_related(*LIST_RELATED, "young_person")), pk=pk
+    )
+    audit.record(acting, audit.AuditAction.VIEW, referral)
+    return referral
+
+
+def timeline(acting, referral):
+    """The referral's events. The referring organisation sees only what is shared with it."""
+    events = ReferralEvent.objects.filter(referral=referral).select_related("actor", "organisation", "corrects")
+    if not acting.is_vru and acting.organisation.pk == referral.referring_organisation_id:
+        events = events.filter(shared_with_referrer=True)
+    elif not acting.is_vru:
+        events = events.exclude(kind__in=[ReferralEvent.Kind.MATCH_CONFIRMED, ReferralEvent.Kind.MATCH_REJECTED])
+    return events.order_by("at", "id")
+
+
+def earlier_referrals(referral):
+    """What became of earlier referrals of the same young person (and of confirmed matches)."""
+    if not referral.young_person_id:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(young_person_id=referral.young_person_id)
+        .exclude(pk=referral.pk).exclude(status=Status.DRAFT)
+        .select_related("referring_organisation").order_by("-received_at")
+    )
+
+
+def possible_matches(referral):
+    return (
+        PossibleMatch.objects.filter(referral=referral).select_related("candidate", "candidate__school")
+        .prefetch_related(Prefetch("candidate__referrals", queryset=Referral.objects.exclude(status=Status.DRAFT)
+                                   .order_by("-received_at"), to_attr="history"))
+    )
+
+
+def open_question(referral):
+    return referral.info_requests.filter(answered_at__isnull=True, expired_at__isnull=True).first()
+
+
+def allocations_for(acting, *, state=None):
+    """'Allocated to us': this organisation's allocations, most urgent first."""
+    access.require_capability(acting, "work_allocations")
+    queryset = Allocation.objects.filter(organisation=acting.organisation).select_related(
+        "referral", "referral__young_person", "organisation"
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    else:
+        queryset = queryset.exclude(state=Allocation.State.HANDED_BACK)
+    return queryset.order_by("accept_due", "id")
+
+
+def late_allocations(acting, *, now):
+    """For the VRU: allocations not accepted in time, or with first contact late, by partner."""
+    access.require_capability(acting, "triage")
+    today = rules.london_date(now)
+    late = Q(state=Allocation.State.PENDING, accept_due__lt=now) | Q(
+        state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today
+    )
+    return Allocation.objects.filter(late).select_related("organisation", "referral").order_by("organisation__name", "accept_due")
+
+
+def partner_organisations():
+    from .services import PARTNER_KINDS
+
+    return Organisation.objects.filter(kind__in=PARTNER_KINDS, active=True).order_by("name")
+
+
+def young_person(acting, pk):
+    person = access.get_visible_or_404(acting, YoungPerson.objects.select_related("school"), pk=pk)
+    audit.record(acting, audit.AuditAction.VIEW, person)
+    return person
+
+
+def young_person_referrals(acting, person):
+    return access.visible(acting, Referral.objects.filter(young_person=person).select_related("referring_organisation")).order_by(
+        "-received_at"
+    )
+
+
+def _triage_scoped(acting, queryset, pk):
+    """A record that hangs off a referral, reachable only through a referral the triager may see."""
+    access.require_capability(acting, "triage")
+    referrals = access.visible(acting, Referral.objects.all())
+    return access.get_object_or_404_in(queryset.filter(referral__in=referrals), pk=pk)
+
+
+def match_for_triage(acting, pk):
+    return _triage_scoped(acting, PossibleMatch.objects.select_related("referral"), pk)
+
+
+def event_for_triage(acting, pk):
+    return _triage_scoped(acting, ReferralEvent.objects.select_related("referral", "actor"), pk)
+
+
+def allocation_for(acting, pk):
+    """One of this organisation's allocations; any other answers 404."""
+    access.require_capability(acting, "work_allocations")
+    return access.get_object_or_404_in(
+        Allocation.objects.filter(organisation=acting.organisation).select_related("referral", "organisation"), pk=pk
+    )

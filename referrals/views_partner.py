@@ -1,0 +1,87 @@
+"""'Allocated to us': the partner organisation's side of an allocation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partners.web import apply_errors, flash_error
+
+from . import selectors, services
+from .forms_triage import FirstContactForm, ReasonForm
+from .models import Allocation
+
+
+@login_required
+def allocations(request):
+    state = request.GET.get("state", "")
+    if state not in Allocation.State.values:
+        state = ""
+    page = Paginator(selectors.allocations_for(request.acting, state=state or None), 25).get_page(request.GET.get("page"))
+    return render(request, "referrals/partner/allocations.html", {
+        "page": page, "state": state, "states": Allocation.State.choices, "now": timezone.now(),
+        "today": timezone.localdate(), "query": f"state={state}",
+    })
+
+
+def _context(request, allocation, **extra):
+    referral = selectors.referral_detail(request.acting, allocation.referral_id) if allocation.state != "handed_back" else None
+    return {
+        "allocation": allocation, "referral": referral, "now": timezone.now(), "today": timezone.localdate(),
+        "events": selectors.timeline(request.acting, referral) if referral else [],
+        "hand_back_form": extra.get("hand_back_form") or ReasonForm(label="Why are you handing this referral back?",
+                                                                     submit="Hand back to the VRU"),
+        "contact_form": extra.get("contact_form") or FirstContactForm(),
+    }
+
+
+@login_required
+def allocation(request, pk):
+    item = selectors.allocation_for(request.acting, pk)
+    return render(request, "referrals/partner/allocation.html", _context(request, item))
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    item = selectors.allocation_for(request.acting, pk)
+    try:
+        services.accept_allocation(request.acting, item, now=timezone.now())
+        messages.success(request, f"You accepted {item.referral.reference}. Make first contact by the date shown.")
+    except ValidationError as error:
+        flash_error(request, error)
+    return redirect("allocation-detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hand_back(request, pk):
+    item = selectors.allocation_for(request.acting, pk)
+    form = ReasonForm(request.POST or None, label="Why are you handing this referral back?", submit="Hand back to the VRU")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hand_back(request.acting, item, form.cleaned_data["reason"], now=timezone.now())
+            messages.success(request, f"{item.referral.reference} is back with the VRU.")
+            return redirect("allocations")
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "referrals/partner/hand_back.html", {"allocation": item, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def first_contact(request, pk):
+    item = selectors.allocation_for(request.acting, pk)
+    form = FirstContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_first_contact(request.acting, item, form.cleaned_data["on"], now=timezone.now())
+            messages.success(request, "First contact recorded.")
+            return redirect("allocation-detail", pk=pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "referrals/partner/allocation.html", _context(request, item, contact_form=form), status=400)

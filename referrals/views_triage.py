@@ -1,0 +1,170 @@
+"""The VRU's triage pages: the daily queue, one referral's triage page, and the decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partners.web import apply_errors, flash_error
+
+from . import selectors, services
+from .forms_triage import CorrectionForm, DecisionForm, QueueFilterForm, ReasonForm
+from .models import Decision
+
+
+@login_required
+def queue(request):
+    now = timezone.now()
+    form = QueueFilterForm(request.GET or None)
+    sections = selectors.triage_queue(request.acting, now=now, **form.filters())
+    return render(request, "referrals/triage/queue.html", {
+        "form": form, "sections": sections, "total": sum(s["count"] for s in sections), "now": now,
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_POST
+def take_next(request):
+    form = QueueFilterForm(request.POST)
+    filters = form.filters()
+    if "concern" in filters:
+        filters["concerns__concern"] = filters.pop("concern")
+    referral = services.claim_next(request.acting, now=timezone.now(), filters=filters)
+    if referral is None:
+        messages.info(request, "There is nothing unclaimed in the queue.")
+        return redirect("triage-queue")
+    return redirect("triage-referral", pk=referral.pk)
+
+
+def _triage_context(request, referral, form=None):
+    now = timezone.now()
+    services.touch_claim(request.acting, referral, now=now)
+    return {
+        "referral": referral,
+        "claim_live": referral.claimed_by_id is not None and not services.rules.claim_lapsed(referral.claim_activity_at, now),
+        "mine": referral.claimed_by_id == request.user.pk,
+        "earlier": selectors.earlier_referrals(referral),
+        "matches": selectors.possible_matches(referral),
+        "events": selectors.timeline(request.acting, referral),
+        "question": selectors.open_question(referral),
+        "allocation": referral.allocations.select_related("organisation").exclude(state="handed_back").first(),
+        "form": form or DecisionForm(),
+        "close_form": ReasonForm(label="Why the referral is closed", submit="Close referral"),
+        "can_decide": referral.status in services.rules.QUEUE_STATUSES,
+        "can_close": referral.status in ("allocated", "signposted", "declined"),
+    }
+
+
+@login_required
+def referral(request, pk):
+    item = selectors.referral_for_triage(request.acting, pk)
+    return render(request, "referrals/triage/referral.html", _triage_context(request, item))
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    item = selectors.referral_for_triage(request.acting, pk)
+    try:
+        services.claim(request.acting, item, now=timezone.now())
+        messages.success(request, f"You are working on {item.reference}.")
+    except ValidationError as error:
+        flash_error(request, error)
+    return redirect("triage-referral", pk=pk)
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    item = selectors.referral_for_triage(request.acting, pk)
+    try:
+        services.release(request.acting, item, now=timezone.now())
+        messages.success(request, f"You released {item.reference}. It is back in the queue.")
+        return redirect("triage-queue")
+    except ValidationError as error:
+        flash_error(request, error)
+        return redirect("triage-referral", pk=pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    item = selectors.referral_for_triage(request.acting, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                request.acting, item, decision=data["decision"], now=timezone.now(), rag=data["rag"],
+                organisation=data["organisation"], programme=data["programme"], signpost_to=data["signpost_to"],
+                decline_reason=data["decline_reason"], reason=data["reason"], question=data["question"],
+            )
+            messages.success(request, f"{item.reference}: {Decision(data['decision']).label.lower()} recorded.")
+            return redirect("triage-queue")
+        except ValidationError as error:
+            apply_errors(form, error)
+    item = selectors.referral_for_triage(request.acting, pk)
+    return render(request, "referrals/triage/referral.html", _triage_context(request, item, form), status=400)
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    item = selectors.referral_for_triage(request.acting, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_referral(request.acting, item, reason=form.cleaned_data["reason"], now=timezone.now())
+            messages.success(request, f"{item.reference} is closed.")
+        except ValidationError as error:
+            flash_error(request, error)
+    else:
+        messages.error(request, "Explain why the referral is closed.")
+    return redirect("triage-referral", pk=pk)
+
+
+@login_required
+@require_POST
+def resolve_match(request, pk, verdict):
+    match = selectors.match_for_triage(request.acting, pk)
+    if verdict not in ("confirm", "reject"):
+        return redirect("triage-referral", pk=match.referral_id)
+    try:
+        services.resolve_match(request.acting, match, confirm=verdict == "confirm", now=timezone.now())
+        done = "Linked to the known young person." if verdict == "confirm" else "Marked as a different young person."
+        messages.success(request, done)
+    except ValidationError as error:
+        flash_error(request, error)
+    return redirect("triage-referral", pk=match.referral_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request, pk):
+    event = selectors.event_for_triage(request.acting, pk)
+    form = CorrectionForm(request.POST or None, initial={"summary": event.summary})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct(request.acting, event, now=timezone.now(), **form.cleaned_data)
+            messages.success(request, "The correction is on the timeline. The original entry is kept.")
+            return redirect("triage-referral", pk=event.referral_id)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "referrals/triage/correct.html", {"event": event, "form": form})
+
+
+@login_required
+def late_partners(request):
+    allocations = selectors.late_allocations(request.acting, now=timezone.now())
+    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": timezone.localdate()})
+
+
+@login_required
+def young_person(request, pk):
+    person = selectors.young_person(request.acting, pk)
+    return render(request, "referrals/young_person.html", {
+        "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
+    })
