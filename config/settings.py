@@ -254,3 +254,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Date and number inputs get GOV.UK styling like text inputs.
+CRISPY_CLASS_CONVERTERS = {"dateinput": "govuk-input", "numberinput": "govuk-input"}
