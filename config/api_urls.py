@@ -6,6 +6,8 @@ serve them to anyone by default). The docs are Swagger UI's split view: its scri
 file from drf-spectacular-sidecar's static files, since our Content Security Policy forbids inline script.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
@@ -24,7 +26,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated]),
+        # Swagger UI's page carries a small inline <style>; allow inline styles on this page only.
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated])
+        ),
         name="api-docs",
     ),
 ]

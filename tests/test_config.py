@@ -38,3 +38,14 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_api_docs_allow_inline_style_but_never_inline_script(client, referrer):
+    client.force_login(referrer)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    assert "'unsafe-inline'" in policy["style-src"]
+    assert policy["script-src"] == "'self'"
+    assert "cdn" not in response.content.decode().lower()
