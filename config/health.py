@@ -1,4 +1,4 @@
-"""GET /healthz: the database and the broker, as JSON; 200 when healthy, 503 otherwise."""
+"""GET /healthz: the database, the broker and beat, as JSON; 200 when healthy, 503 otherwise."""
 
 from django.conf import settings
 from django.db import connection
@@ -19,7 +19,16 @@ def check_broker():
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
-CHECKS = {"database": check_database, "broker": check_broker}
+def check_beat():
+    """Beat is alive if no scheduled job has gone unstarted past its expected time."""
+    from jobs.selectors import stale_jobs
+
+    stale = stale_jobs()
+    if stale:
+        raise RuntimeError(f"not run on schedule: {', '.join(stale)}")
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
 
 
 @never_cache
@@ -30,6 +39,7 @@ def healthz(request):
             check()
             results[name] = "ok"
         except Exception as exc:  # a health check reports every failure, it never raises
-            results[name] = f"error: {type(exc).__name__}"
+            detail = str(exc) if isinstance(exc, RuntimeError) else type(exc).__name__
+            results[name] = f"error: {detail}"
     healthy = all(v == "ok" for v in results.values())
     return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": results}, status=200 if healthy else 503)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "outcomes",
     "cohorts",
     "notifications",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +194,15 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+# When each job runs (Europe/London). Beat runs the one task "jobs.run" with the job's name.
+JOB_SCHEDULE = {
+    "send_outbox": crontab(minute="*"),
+    "lapse_claims": crontab(minute="*/5"),
+    "expire_info_requests": crontab(minute=15),
+}
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()
+}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an unauthenticated request a 401, not a 403.

@@ -43,11 +43,15 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["state", "created_at"], name="outbox_state_created")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="outbox_state_created"),
+            models.Index(fields=["next_attempt_at"], name="outbox_due", condition=models.Q(state="queued")),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"

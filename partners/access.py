@@ -99,6 +99,7 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "view_figures": lambda a: a.has_role(R.MANAGER),
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
+    "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "manage_organisation": lambda a: a.has_role(R.ORG_ADMIN),
 }
 

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Allocated to us", "allocations", "work_allocations"),
     ("Notifications", "notifications", None),
     ("Outbox", "outbox", "view_outbox"),
+    ("Scheduled jobs", "jobs", "view_jobs"),
     ("Audit trail", "audit-events", "view_audit"),
 ]
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
     [
         (K.SCHOOL, Role.REFERRER, {"refer"}),
         (K.VRU, Role.TRIAGER, {"triage", "manage_cohorts", "view_outbox"}),
-        (K.VRU, Role.MANAGER, {"triage", "manage_cohorts", "view_figures", "view_audit", "view_outbox"}),
+        (K.VRU, Role.MANAGER, {"triage", "manage_cohorts", "view_figures", "view_audit", "view_outbox", "view_jobs"}),
         (K.VRU, Role.ORG_ADMIN, {"manage_organisation"}),
         (K.YOS, Role.CASEWORKER, {"work_allocations", "record_session"}),
         (K.YOS, Role.MANAGER, {"work_allocations", "confirm_breach", "view_figures"}),

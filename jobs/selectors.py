@@ -1,0 +1,56 @@
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from .models import JobRun
+from .registry import JOBS
+
+
+def _describe(schedule):
+    if schedule is None:
+        return "Not scheduled"
+    parts = {"minute": schedule._orig_minute, "hour": schedule._orig_hour, "day_of_week": schedule._orig_day_of_week}
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in parts.items() if str(v) != "*") or "every minute"
+
+
+def job_overview(*, now=None):
+    """Every job with its schedule, last run, next run and failures in the last 7 days: a fixed number of queries."""
+    now = now or timezone.now()
+    latest_ids = JobRun.objects.values("name").annotate(last=Max("id")).values_list("last", flat=True)
+    latest = {run.name: run for run in JobRun.objects.filter(id__in=list(latest_ids))}
+    week_ago = now - timezone.timedelta(days=7)
+    failures = {}
+    for run in JobRun.objects.filter(outcome=JobRun.Outcome.FAILED, started_at__gte=week_ago).order_by("-started_at")[:200]:
+        failures.setdefault(run.name, []).append(run)
+    rows = []
+    for name, entry in sorted(JOBS.items()):
+        last = latest.get(name)
+        schedule = entry.schedule
+        next_run = None
+        if schedule is not None:
+            base = last.started_at if last else now
+            next_run = now + schedule.remaining_estimate(base) if last else schedule.remaining_estimate(now) + now
+        rows.append({"name": name, "description": entry.description, "schedule": _describe(schedule),
+                     "last": last, "next_run": next_run, "failures": failures.get(name, [])})
+    return rows
+
+
+def recent_runs(name, limit=20):
+    return JobRun.objects.filter(name=name).order_by("-started_at")[:limit]
+
+
+def stale_jobs(*, now=None, grace_minutes=10):
+    """Scheduled jobs that beat has not started within their expected window: the basis of /healthz's beat check."""
+    now = now or timezone.now()
+    stale = []
+    last_by_name = dict(JobRun.objects.filter(~Q(trigger="manual")).values("name").annotate(last=Max("started_at"))
+                        .values_list("name", "last"))
+    for name, entry in JOBS.items():
+        schedule = entry.schedule
+        last = last_by_name.get(name)
+        if schedule is None or last is None:
+            continue
+        # remaining_estimate from the last start: negative once the next run is overdue.
+        overdue_by = -schedule.remaining_estimate(last)
+        if overdue_by > timezone.timedelta(minutes=grace_minutes):
+            stale.append(name)
+    return sorted(stale)

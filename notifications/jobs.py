@@ -1,0 +1,8 @@
+from jobs.registry import job
+
+from . import sending
+
+
+@job("send_outbox", description="Send queued emails, retrying with backoff; report those that keep failing.")
+def send_outbox(now):
+    return sending.send_due(now=now)
