@@ -9,6 +9,7 @@ from partners.models import Role
 from referrals import services
 from referrals.models import PossibleMatch
 from tests.factories import OrganisationFactory, member
+from tests.outcomes.factories import make_case
 from tests.referrals.factories import referral_data
 
 
@@ -27,10 +28,17 @@ def objects(referrer, triager):
     referral = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Known"), now=now), now=now)
     allocated = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Sam"), now=now), now=now)
     other_yos = OrganisationFactory(kind=K.YOS, name="Other YOS")
+    other_police = OrganisationFactory(kind=K.POLICE, name="Other police NPU")
+    other_decider = member(kind=K.POLICE, role=Role.DECISION_MAKER, organisation=other_police)
+    # A diversion case led by another YOS for another force: nobody in the role fixtures but the VRU may see it.
+    case = make_case(lead=other_yos, police=other_police, decision_maker=other_decider)
+    re_referred = make_case(lead=other_yos, police=other_police, decision_maker=other_decider, status="re_referred")
     services.decide(vru, allocated, decision="allocate", rag="amber", organisation=other_yos, programme="Mentoring", now=now)
     allocation = allocated.allocations.get()
     return SimpleNamespace(
         draft=draft, referral=referral, known=known, allocated=allocated, allocation=allocation,
         match=PossibleMatch.objects.filter(referral=referral).first(),
         event=referral.events.first(), young_person=referral.young_person,
+        case=case, re_referred=re_referred, condition=case.conditions.first(), intervention=case.interventions.get(),
+        session=None,
     )

@@ -1,0 +1,915 @@
+"""Every write to diversion cases and interventions: one function per business action.
+
+Each function takes `acting` (who, for which organisation) and `now` (an aware datetime, so tests
+never patch the clock; `today` is the London date of `now`), runs in one transaction, checks access
+through partners.access, raises ValidationError (field -> message where a field is to blame) before
+writing anything, writes its audit event, and adds a CaseEvent to the case's timeline where there
+is a case. Recorded sessions, assessments and decisions are never edited: a correction is a new row
+naming the one it corrects and why.
+
+The system proposes, people decide: conditions follow the work recorded on the interventions
+(`refresh_case`), a missed condition puts the case at risk, and a breach proposed by the system or
+a caseworker is confirmed, or given a further chance, by a different person.
+"""
+
+from dataclasses import asdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from notifications.services import notify
+from partners import access, audit
+from partners.models import Area, Membership, OrganisationKind, Role
+from partners.workdays import add_working_days
+from referrals import rules as referral_rules
+from referrals.models import Allocation, Ethnicity, Referral, Sex, YoungPerson
+
+from . import rules
+from .models import (
+    Assessment,
+    Attendance,
+    CaseEvent,
+    Condition,
+    ConditionStatus,
+    DiversionCase,
+    Intervention,
+    InterventionStatus,
+    OutcomeCode,
+    PoliceOutcome,
+    Programme,
+    ReReferral,
+    Session,
+)
+
+A = audit.AuditAction
+LEAD_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
+ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, InterventionStatus.WITHDRAWN)
+DEFAULT_PROGRAMME = {"checkpoint": "Knife crime programme", "outcome22": "Diversion programme"}
+PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "postcode", "area")
+
+
+def _today(now):
+    return referral_rules.london_date(now)
+
+
+def _d(day):
+    return f"{day:%-d %B %Y}"
+
+
+def _blank(value):
+    return not (value or "").strip()
+
+
+def _url(name, pk):
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:  # the pages may not exist yet; a notification without a link is still right
+        return ""
+
+
+def _event(case, kind, acting, summary="", *, now, detail=None):
+    return CaseEvent.objects.create(
+        case=case, kind=kind, at=now, actor=getattr(acting, "user", None),
+        organisation=getattr(acting, "organisation", None), summary=summary, detail=detail or {},
+    )
+
+
+def _transition(case, action):
+    try:
+        case.status = rules.next_status(case.status, action)
+    except rules.TransitionNotAllowed as exc:
+        raise ValidationError(str(exc), code="transition") from None
+
+
+def _check_transition(case, action):
+    """Refuse early, before anything is written, with the rules' message."""
+    try:
+        rules.next_status(case.status, action)
+    except rules.TransitionNotAllowed as exc:
+        raise ValidationError(str(exc), code="transition") from None
+
+
+def _staff(organisation, roles):
+    return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]
+
+
+def _case(acting, case, *, lock=True):
+    """The case through the access policy (404 if not visible), locked for the rest of the transaction."""
+    queryset = DiversionCase.objects.select_related("pathway", "offence")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return access.get_visible_or_404(acting, queryset, pk=getattr(case, "pk", case))
+
+
+def _own_intervention(acting, intervention, capability):
+    """One of the acting organisation's interventions, locked. The VRU sees them all but delivers none."""
+    acting = access.require_capability(acting, capability)
+    queryset = Intervention.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
+    return acting, access.get_visible_or_404(acting, queryset, pk=getattr(intervention, "pk", intervention))
+
+
+def _lead_staff(acting, case):
+    """A caseworker or manager of the case's lead organisation."""
+    if not access.can(acting, "work_allocations") or acting.organisation.pk != case.lead_organisation_id:
+        raise PermissionDenied("Only the lead organisation's caseworkers and managers can do this.")
+
+
+def _decider(acting, case):
+    """A police decision maker of the case's police organisation, or a manager of its lead organisation."""
+    acting = access.require_capability(acting, "confirm_breach")
+    case = _case(acting, case)
+    if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
+        raise PermissionDenied("Only the lead organisation's managers or the police decision makers can decide this.")
+    return acting, case
+
+
+def _police(acting, case):
+    acting = access.require_capability(acting, "decide_diversion")
+    case = _case(acting, case)
+    if acting.organisation.pk != case.police_organisation_id:
+        raise PermissionDenied("Only the police organisation that made the decision can do this.")
+    return acting, case
+
+
+def _outcome(outcome_code):
+    code = getattr(outcome_code, "code", outcome_code)
+    try:
+        return OutcomeCode.objects.get(code=int(code), active=True)
+    except (OutcomeCode.DoesNotExist, TypeError, ValueError):
+        raise ValidationError({"outcome_code": "Select an outcome code"}) from None
+
+
+def _closing_codes():
+    return tuple(OutcomeCode.objects.filter(closes_diversion=True).values_list("code", flat=True))
+
+
+# --- Eligibility and starting a case -----------------------------------------------------------
+
+
+def eligibility(pathway, *, date_of_birth, offence, offence_date, aggravating, admission, sufficient_evidence, history):
+    """Every rule of the pathway, each with its reason (the ages come from the Pathway row, which administrators may change)."""
+    if pathway.code == "checkpoint":
+        return rules.checkpoint_eligibility(
+            date_of_birth=date_of_birth, offence_date=offence_date, offence=offence, aggravating=aggravating,
+            admission=admission, sufficient_evidence=sufficient_evidence, history=history,
+            min_age=pathway.min_age, max_age=pathway.max_age,
+        )
+    if pathway.code == "outcome22":
+        return rules.outcome22_eligibility(
+            date_of_birth=date_of_birth, offence_date=offence_date, offence=offence,
+            min_age=pathway.min_age, max_age=pathway.max_age,
+        )
+    raise ValidationError({"pathway": f"The pathway {pathway.name} has no eligibility rules: choose Checkpoint or Outcome 22"})
+
+
+def _person_problems(person, today):
+    problems = {}
+    messages = {
+        "given_name": "Enter the young person's first name",
+        "family_name": "Enter the young person's last name",
+        "date_of_birth": "Enter the young person's date of birth",
+        "sex": "Select the young person's sex",
+        "area": "Select the local authority area where the young person lives",
+    }
+    for name, message in messages.items():
+        if not person.get(name):
+            problems[name] = message
+    dob = person.get("date_of_birth")
+    if dob and dob > today:
+        problems["date_of_birth"] = "The date of birth must be in the past"
+    if person.get("sex") and person["sex"] not in Sex.values:
+        problems["sex"] = "Select the young person's sex"
+    if person.get("area") and person["area"] not in Area.values:
+        problems["area"] = "Select the local authority area where the young person lives"
+    if person.get("ethnicity") and person["ethnicity"] not in Ethnicity.values:
+        problems["ethnicity"] = "Select the young person's ethnic group"
+    if person.get("postcode"):
+        try:
+            referral_rules.normalise_postcode(person["postcode"])
+        except ValueError:
+            problems["postcode"] = referral_rules.POSTCODE_MESSAGE
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        problems["person"] = f"Unexpected details: {', '.join(sorted(unknown))}"
+    return problems
+
+
+def _conditions_for(pathway, start, end, sessions):
+    conditions = rules.condition_template(pathway.code, start, end, sessions)
+    for condition in conditions:  # the Pathway row, not the code's default, says how many working days
+        if condition["kind"] == rules.ASSESSMENT and pathway.assessment_working_days is not None:
+            wd = pathway.assessment_working_days
+            condition["due_on"] = add_working_days(start, wd)
+            condition["description"] = f"Complete the YOS assessment within {wd} working days"
+    rules.check_condition_count(len(conditions))
+    return conditions
+
+
+def _sees(organisation, obj):
+    return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
+
+
+@transaction.atomic
+def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_organisation, start_date, now,
+               young_person=None, person=None, aggravating=False, admission=False, sufficient_evidence=False,
+               history="none", contract_months=None, sessions=None, programme=None, acknowledge_deadline=False):
+    """A police decision maker diverts a crime: the contract, its conditions and the lead agency's intervention."""
+    acting = access.require_capability(acting, "decide_diversion")
+    today = _today(now)
+    crime_reference = (crime_reference or "").strip()
+    problems = {}
+    if not crime_reference:
+        problems["crime_reference"] = "Enter the crime reference"
+    if offence is None or not offence.active:
+        problems["offence"] = "Select the offence"
+    if pathway is None:
+        problems["pathway"] = "Select the pathway: Outcome 22 or Checkpoint"
+    if lead_organisation is None or lead_organisation.kind not in LEAD_KINDS or not lead_organisation.active:
+        problems["lead_organisation"] = (
+            "Select an active lead agency (a youth offending service, voluntary sector or local authority organisation)"
+        )
+    if offence_date is None:
+        problems["offence_date"] = "Enter the offence date"
+    if start_date is None:
+        problems["start_date"] = "Enter the start date"
+    problems.update(rules.date_problems(offence_date=offence_date, start_date=start_date, today=today))
+    if history not in rules.HISTORIES:
+        problems["history"] = "Select the young person's criminal history"
+    months = contract_months if contract_months is not None else getattr(pathway, "contract_months", 4)
+    if not isinstance(months, int) or months < 1:
+        problems["contract_months"] = "The contract must last at least one month"
+    n_sessions = sessions if sessions is not None else getattr(pathway, "sessions", 1)
+    if not isinstance(n_sessions, int) or n_sessions < 1:
+        problems["sessions"] = "The contract needs at least one session"
+    if programme is not None and "lead_organisation" not in problems and (
+        programme.owner_id != lead_organisation.pk or not programme.active
+    ):
+        problems["programme"] = "Select one of the lead agency's active programmes"
+    if (young_person is None) == (person is None):
+        problems["young_person"] = "Select a known young person or enter a new one's details"
+    elif young_person is not None:
+        known = access.visible(acting, YoungPerson.objects.filter(pk=young_person.pk, merged_into__isnull=True,
+                                                                  anonymised_at__isnull=True))
+        young_person = known.first()
+        if young_person is None:
+            problems["young_person"] = "Select a known young person"
+        elif crime_reference and young_person.diversion_cases.filter(crime_reference=crime_reference).exists():
+            problems["crime_reference"] = "This young person already has a case for this crime reference"
+    else:
+        problems.update(_person_problems(person, today))
+    if problems:
+        raise ValidationError(problems)
+
+    dob = young_person.date_of_birth if young_person is not None else person["date_of_birth"]
+    results = eligibility(pathway, date_of_birth=dob, offence=offence, offence_date=offence_date, aggravating=aggravating,
+                          admission=admission, sufficient_evidence=sufficient_evidence, history=history)
+    if not rules.is_eligible(results):
+        raise ValidationError({"eligibility": [r.reason for r in results if not r.passed]})
+
+    end = rules.contract_end(start_date, months)
+    deadline = rules.rereferral_deadline(offence_date, offence.mode_of_trial, end)
+    late = rules.contract_ends_after_deadline(end, deadline)
+    if late and not acknowledge_deadline:
+        raise ValidationError({"acknowledge_deadline": (
+            f"The contract would end on {_d(end)}, after the re-referral deadline of {_d(deadline)}. "
+            "Confirm you have seen this to start the case."
+        )})
+    try:
+        conditions = _conditions_for(pathway, start_date, end, n_sessions)
+    except ValueError as exc:
+        raise ValidationError({"sessions": str(exc)}) from None
+
+    if young_person is None:
+        young_person = YoungPerson.objects.create(
+            **{name: person.get(name) or "" for name in ("given_name", "family_name", "sex", "area")},
+            date_of_birth=person["date_of_birth"], ethnicity=person.get("ethnicity") or Ethnicity.NOT_STATED,
+            postcode=referral_rules.normalise_postcode(person["postcode"]) if person.get("postcode") else "",
+            created_at=now,
+        )
+        audit.record(acting, A.CREATE, young_person, detail={"action": "start_case"})
+        access.grant(lead_organisation, "view", young_person, by=acting)
+        access.grant(acting.organisation, "view", young_person, by=acting)
+    elif not _sees(lead_organisation, young_person):
+        # The lead agency works with this young person from now on: it needs to see who they are.
+        access.grant(lead_organisation, "view", young_person, by=acting)
+
+    case = DiversionCase.objects.create(
+        crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,
+        pathway=pathway, lead_organisation=lead_organisation, police_organisation=acting.organisation,
+        decision_maker=acting.user, status=rules.next_status(None, rules.START), aggravating=aggravating,
+        admission=admission, sufficient_evidence=sufficient_evidence, history=history,
+        eligibility=[asdict(r) for r in results], start_date=start_date, contract_months=months, end_date=end,
+        rereferral_deadline=deadline, deadline_acknowledged=bool(late and acknowledge_deadline), created_at=now,
+    )
+    Condition.objects.bulk_create(
+        [Condition(case=case, position=i, **condition) for i, condition in enumerate(conditions)]
+    )
+    if programme is None:
+        programme = Programme.objects.filter(owner=lead_organisation, active=True).order_by("name", "pk").first()
+    if programme is None:
+        programme, _ = Programme.objects.get_or_create(
+            owner=lead_organisation, name=DEFAULT_PROGRAMME.get(pathway.code, "Diversion programme"),
+            defaults={"expected_sessions": pathway.sessions},
+        )
+    intervention = Intervention.objects.create(
+        young_person=young_person, case=case, organisation=lead_organisation, programme=programme,
+        started_on=start_date, created_at=now,
+    )
+    _event(case, "started", acting, f"{pathway.name} case started: contract {_d(start_date)} to {_d(end)}, "
+           f"re-referral deadline {_d(deadline)}", now=now,
+           detail={"end_date": end.isoformat(), "deadline": deadline.isoformat(), "acknowledged": case.deadline_acknowledged,
+                   "intervention": intervention.pk, "programme": programme.pk})
+    audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
+    audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
+    notify(
+        _staff(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
+        subject=f"Diversion case {case.pk} ({crime_reference}) has started",
+        body=f"Your organisation is the lead agency for {pathway.name} case {case.pk}, crime reference {crime_reference}. "
+             f"The contract ends on {_d(end)}.",
+        url=_url("case-detail", case.pk),
+    )
+    return case
+
+
+@transaction.atomic
+def add_condition(acting, case, *, description, due_on, now):
+    """A further condition agreed with the young person ("others"), up to the five a contract may have."""
+    acting = access.require_capability(acting, "work_allocations")
+    case = _case(acting, case)
+    _lead_staff(acting, case)
+    today = _today(now)
+    problems = {}
+    if _blank(description):
+        problems["description"] = "Describe the condition"
+    if due_on is None or due_on <= today:
+        problems["due_on"] = "The due date must be in the future"
+    elif due_on > case.end_date:
+        problems["due_on"] = f"The due date must be on or before the contract end, {_d(case.end_date)}"
+    if problems:
+        raise ValidationError(problems)
+    if case.status not in rules.ACTIVE_STATUSES:
+        raise ValidationError(f"This case is {rules.STATUS_LABELS[case.status]}: its conditions cannot change.", code="status")
+    count = case.conditions.count()
+    try:
+        rules.check_condition_count(count + 1)
+    except ValueError as exc:
+        raise ValidationError(str(exc) + ".", code="too_many") from None
+    condition = Condition.objects.create(case=case, kind=rules.OTHER, description=description.strip(), due_on=due_on,
+                                         position=count)
+    _event(case, "condition_added", acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
+           detail={"condition": condition.pk})
+    audit.record(acting, A.UPDATE, case, detail={"action": "add_condition", "condition": condition.pk})
+    return condition
+
+
+@transaction.atomic
+def mark_condition_met(acting, condition, *, on, now):
+    """A condition the portal cannot see met by itself (kind "other") is met on a date the caseworker records."""
+    acting = access.require_capability(acting, "record_session")
+    case = _case(acting, condition.case_id)
+    _lead_staff(acting, case)
+    condition = Condition.objects.select_for_update().get(pk=condition.pk)
+    today = _today(now)
+    if condition.kind != rules.OTHER:
+        raise ValidationError("This condition follows the sessions and assessments recorded: it cannot be marked met by hand.")
+    if condition.met_on is not None:
+        raise ValidationError("This condition is already met.", code="met")
+    if on is None or on > today:
+        raise ValidationError({"on": "The date must be today or in the past"})
+    if on < case.start_date:
+        raise ValidationError({"on": f"The date must be on or after the case started, {_d(case.start_date)}"})
+    condition.met_on = on
+    condition.save(update_fields=["met_on"])
+    _event(case, "condition_recorded_met", acting, f"Recorded as met on {_d(on)}: {condition.description}", now=now,
+           detail={"condition": condition.pk})
+    audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_met", "condition": condition.pk})
+    refresh_case(case, today=today, now=now)
+    return condition
+
+
+# --- Interventions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_intervention(acting, *, young_person, programme, started_on, now, referral=None):
+    """A partner starts work with a young person allocated to it (an accepted allocation)."""
+    acting = access.require_capability(acting, "work_allocations")
+    today = _today(now)
+    young_person = access.get_visible_or_404(acting, YoungPerson.objects.all(), pk=getattr(young_person, "pk", young_person))
+    allocations = Allocation.objects.filter(
+        organisation=acting.organisation, state=Allocation.State.ACCEPTED, referral__young_person=young_person
+    )
+    if referral is not None:
+        referral = access.get_visible_or_404(acting, Referral.objects.all(), pk=getattr(referral, "pk", referral))
+        allocations = allocations.filter(referral=referral)
+    allocation = allocations.select_related("referral").order_by("-accepted_at", "-pk").first()
+    problems = {}
+    if allocation is None:
+        problems["referral"] = "Your organisation has no accepted allocation for this young person"
+    if programme is None or programme.owner_id != acting.organisation.pk or not programme.active:
+        problems["programme"] = "Select one of your organisation's active programmes"
+    if started_on is None or started_on > today:
+        problems["started_on"] = "The start date must be today or in the past"
+    elif allocation is not None and started_on < referral_rules.london_date(allocation.allocated_at):
+        problems["started_on"] = "The start date must be on or after the allocation"
+    if problems:
+        raise ValidationError(problems)
+    if Intervention.objects.filter(young_person=young_person, programme=programme, ended_on__isnull=True).exists():
+        raise ValidationError({"programme": "This young person is already on this programme"})
+    intervention = Intervention.objects.create(
+        young_person=young_person, referral=allocation.referral, organisation=acting.organisation, programme=programme,
+        started_on=started_on, created_at=now,
+    )
+    audit.record(acting, A.CREATE, intervention, detail={"action": "start_intervention", "referral": allocation.referral_id})
+    return intervention
+
+
+def _date_problems(intervention, field, day, today, label):
+    if day is None:
+        return {field: f"Enter the date of the {label}"}
+    if day > today:
+        return {field: f"The date of the {label} must be today or in the past"}
+    if day < intervention.started_on:
+        return {field: f"The date of the {label} must be on or after the intervention started, {_d(intervention.started_on)}"}
+    if intervention.ended_on is not None and day > intervention.ended_on:
+        return {field: f"The date of the {label} must be on or before the intervention ended, {_d(intervention.ended_on)}"}
+    return {}
+
+
+def _session_problems(intervention, held_on, attendance, reason, today):
+    problems = _date_problems(intervention, "held_on", held_on, today, "session")
+    if attendance not in Attendance.values:
+        problems["attendance"] = "Select whether the young person attended"
+    elif attendance == Attendance.DID_NOT_ATTEND and _blank(reason):
+        problems["reason"] = "Explain why the young person did not attend"
+    return problems
+
+
+def _refuse_if_ended(intervention, what):
+    if intervention.status in ENDED:
+        raise ValidationError(
+            f"This intervention was {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            f"no new {what} can be recorded. Correct an earlier entry instead.", code="ended",
+        )
+
+
+def _engage(intervention, attendance):
+    if attendance == Attendance.ATTENDED and intervention.status == InterventionStatus.OFFERED:
+        intervention.status = InterventionStatus.ENGAGED
+        intervention.save(update_fields=["status"])
+
+
+def _after_work(acting, intervention, kind, summary, *, now, detail):
+    """A session, assessment or correction on a case's intervention: a timeline entry, then the conditions follow."""
+    if intervention.case_id is None:
+        return
+    case = DiversionCase.objects.select_for_update().get(pk=intervention.case_id)
+    _event(case, kind, acting, summary, now=now, detail={"intervention": intervention.pk, **detail})
+    refresh_case(case, today=_today(now), now=now)
+
+
+@transaction.atomic
+def record_session(acting, intervention, *, held_on, attendance, now, reason=""):
+    acting, intervention = _own_intervention(acting, intervention, "record_session")
+    _refuse_if_ended(intervention, "sessions")
+    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
+    if problems:
+        raise ValidationError(problems)
+    session = Session.objects.create(intervention=intervention, held_on=held_on, attendance=attendance,
+                                     reason=(reason or "").strip(), recorded_by=acting.user, recorded_at=now)
+    _engage(intervention, attendance)
+    _after_work(acting, intervention, "session_recorded",
+                f"Session on {_d(held_on)}: {Attendance(attendance).label.lower()}", now=now,
+                detail={"session": session.pk, "attendance": attendance})
+    audit.record(acting, A.CREATE, intervention, detail={"action": "record_session", "session": session.pk})
+    return session
+
+
+@transaction.atomic
+def record_assessment(acting, intervention, *, kind, completed_on, now):
+    acting, intervention = _own_intervention(acting, intervention, "record_session")
+    _refuse_if_ended(intervention, "assessments")
+    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    if kind not in Assessment.Kind.values:
+        problems["kind"] = "Select the type of assessment"
+    if problems:
+        raise ValidationError(problems)
+    assessment = Assessment.objects.create(intervention=intervention, kind=kind, completed_on=completed_on,
+                                           recorded_by=acting.user, recorded_at=now)
+    _after_work(acting, intervention, "assessment_recorded",
+                f"{Assessment.Kind(kind).label} completed on {_d(completed_on)}", now=now, detail={"assessment": assessment.pk})
+    audit.record(acting, A.CREATE, intervention, detail={"action": "record_assessment", "assessment": assessment.pk})
+    return assessment
+
+
+def _end(acting, intervention, *, status, on, reason, now, action):
+    today = _today(now)
+    if intervention.status == InterventionStatus.COMPLETED:
+        raise ValidationError("This intervention is already completed.", code="ended")
+    if intervention.status in ENDED:
+        raise ValidationError(
+            f"This intervention was already {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}.",
+            code="ended",
+        )
+    problems = {}
+    if on is None or on > today:
+        problems["on"] = "The date must be today or in the past"
+    elif on < intervention.started_on:
+        problems["on"] = f"The date must be on or after the intervention started, {_d(intervention.started_on)}"
+    else:
+        last = intervention.sessions.filter(correction__isnull=True).order_by("-held_on").values_list("held_on", flat=True)[:1]
+        last = last[0] if last else None
+        if last is not None and on < last:
+            problems["on"] = f"The date must be on or after the last session, {_d(last)}"
+    if status == InterventionStatus.DISENGAGED and _blank(reason):
+        problems["reason"] = "Explain why the young person disengaged"
+    if problems:
+        raise ValidationError(problems)
+    intervention.status = status
+    intervention.ended_on = on
+    intervention.end_reason = (reason or "").strip()
+    intervention.save(update_fields=["status", "ended_on", "end_reason"])
+    if intervention.case_id is not None:
+        case = DiversionCase.objects.get(pk=intervention.case_id)
+        label = "Completed" if status == InterventionStatus.COMPLETED else "Disengaged"
+        summary = f"{label} {intervention.programme.name} on {_d(on)}" + (f": {intervention.end_reason}" if reason else "")
+        _event(case, f"intervention_{status}", acting, summary, now=now, detail={"intervention": intervention.pk})
+    audit.record(acting, A.UPDATE, intervention, detail={"action": action})
+    return intervention
+
+
+@transaction.atomic
+def complete_intervention(acting, intervention, *, on, now):
+    acting, intervention = _own_intervention(acting, intervention, "record_session")
+    return _end(acting, intervention, status=InterventionStatus.COMPLETED, on=on, reason="", now=now, action="complete")
+
+
+@transaction.atomic
+def disengage(acting, intervention, *, on, reason, now):
+    acting, intervention = _own_intervention(acting, intervention, "record_session")
+    return _end(acting, intervention, status=InterventionStatus.DISENGAGED, on=on, reason=reason, now=now, action="disengage")
+
+
+def _correctable(model, entry, what):
+    if model.objects.filter(corrects_id=entry.pk).exists():
+        raise ValidationError(
+            f"This {what} has already been corrected: correct the correction instead.", code="already_corrected"
+        )
+
+
+@transaction.atomic
+def correct_session(acting, session, *, held_on, attendance, reason, correction_reason, now):
+    """A recorded session is never changed: the correction is a new row naming it, and only the newest counts."""
+    acting, intervention = _own_intervention(acting, session.intervention_id, "record_session")
+    session = Session.objects.get(pk=session.pk, intervention=intervention)
+    _correctable(Session, session, "session")
+    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
+    if _blank(correction_reason):
+        problems["correction_reason"] = "Explain why the session is corrected"
+    if problems:
+        raise ValidationError(problems)
+    correction = Session.objects.create(
+        intervention=intervention, held_on=held_on, attendance=attendance, reason=(reason or "").strip(),
+        recorded_by=acting.user, recorded_at=now, corrects=session, correction_reason=correction_reason.strip(),
+    )
+    _engage(intervention, attendance)
+    _after_work(
+        acting, intervention, "session_corrected",
+        f"Session of {_d(session.held_on)} ({Attendance(session.attendance).label.lower()}) corrected to "
+        f"{_d(held_on)} ({Attendance(attendance).label.lower()}): {correction.correction_reason}", now=now,
+        detail={"session": correction.pk, "corrects": session.pk},
+    )
+    audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_session", "session": correction.pk,
+                                                         "corrects": session.pk})
+    return correction
+
+
+@transaction.atomic
+def correct_assessment(acting, assessment, *, kind, completed_on, correction_reason, now):
+    acting, intervention = _own_intervention(acting, assessment.intervention_id, "record_session")
+    assessment = Assessment.objects.get(pk=assessment.pk, intervention=intervention)
+    _correctable(Assessment, assessment, "assessment")
+    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    if kind not in Assessment.Kind.values:
+        problems["kind"] = "Select the type of assessment"
+    if _blank(correction_reason):
+        problems["correction_reason"] = "Explain why the assessment is corrected"
+    if problems:
+        raise ValidationError(problems)
+    correction = Assessment.objects.create(
+        intervention=intervention, kind=kind, completed_on=completed_on, recorded_by=acting.user, recorded_at=now,
+        corrects=assessment, correction_reason=correction_reason.strip(),
+    )
+    _after_work(
+        acting, intervention, "assessment_corrected",
+        f"Assessment of {_d(assessment.completed_on)} corrected to {_d(completed_on)}: {correction.correction_reason}",
+        now=now, detail={"assessment": correction.pk, "corrects": assessment.pk},
+    )
+    audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_assessment", "assessment": correction.pk,
+                                                         "corrects": assessment.pk})
+    return correction
+
+
+# --- Conditions follow the work ------------------------------------------------------------------
+
+
+def _computed(condition, attended, assessed):
+    """(progress, met_on, breached) from the uncorrected work recorded; only work done by the due date counts."""
+    if condition.kind == rules.SESSIONS:
+        in_time = [day for day in attended if day <= condition.due_on]
+        target = condition.target or 0
+        met_on = in_time[target - 1] if target and len(in_time) >= target else None
+        return len(in_time), met_on, False
+    if condition.kind == rules.ASSESSMENT:
+        met_on = assessed if assessed is not None and assessed <= condition.due_on else None
+        return (1 if met_on else 0), met_on, False
+    if condition.kind == rules.NO_REOFFENDING:
+        # A recorded re-offence leaves the condition missed until a further chance resets it.
+        return condition.progress, None, condition.status == rules.MISSED
+    return condition.progress, condition.met_on, False
+
+
+def refresh_case(case, *, today, now=None):
+    """Recompute the conditions of a live case from its interventions, then put it at risk (or back) as they say.
+
+    Reused by the daily sweep: idempotent, it writes only what changed. Returns the case.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = DiversionCase.objects.select_for_update().get(pk=getattr(case, "pk", case))
+        if case.status not in rules.ACTIVE_STATUSES:
+            return case
+        sessions = Session.objects.filter(intervention__case=case, attendance=Attendance.ATTENDED, correction__isnull=True)
+        attended = sorted(sessions.values_list("held_on", flat=True))
+        assessed = (
+            Assessment.objects.filter(intervention__case=case, correction__isnull=True)
+            .order_by("completed_on").values_list("completed_on", flat=True).first()
+        )
+        missed = []
+        for condition in case.conditions.all():
+            progress, met_on, breached = _computed(condition, attended, assessed)
+            status = rules.condition_status(kind=condition.kind, due_on=condition.due_on, met_on=met_on, progress=progress,
+                                            target=condition.target, today=today, breached=breached)
+            if condition.kind == rules.NO_REOFFENDING:
+                met_on = condition.due_on if status == rules.MET else None
+            if (condition.progress, condition.met_on, condition.status) != (progress, met_on, status):
+                if status != condition.status and status in (rules.MET, rules.MISSED):
+                    verb = "Met" if status == rules.MET else "Missed"
+                    _event(case, f"condition_{status}", None, f"{verb}: {condition.description} (due {_d(condition.due_on)})",
+                           now=now, detail={"condition": condition.pk})
+                condition.progress, condition.met_on, condition.status = progress, met_on, status
+                condition.save(update_fields=["progress", "met_on", "status"])
+            if status == rules.MISSED:
+                missed.append(condition)
+        if missed and case.status == rules.ACTIVE:
+            _transition(case, rules.MARK_AT_RISK)
+            case.at_risk_since = today
+            case.save(update_fields=["status", "at_risk_since"])
+            what = "; ".join(f"{c.description} (due {_d(c.due_on)})" for c in missed)
+            _event(case, "at_risk", None, f"At risk: missed {what}", now=now, detail={"missed": [c.pk for c in missed]})
+            audit.record(None, A.UPDATE, case, detail={"action": "mark_at_risk", "missed": [c.pk for c in missed]})
+        elif not missed and case.status == rules.AT_RISK:
+            _transition(case, rules.RESOLVE_RISK)
+            case.at_risk_since = None
+            case.save(update_fields=["status", "at_risk_since"])
+            _event(case, "risk_resolved", None, "No condition is missed any longer: the case is active again", now=now)
+            audit.record(None, A.UPDATE, case, detail={"action": "resolve_risk"})
+        return case
+
+
+@transaction.atomic
+def record_reoffence(acting, case, *, offence_date, crime_reference, now):
+    """A further offence during the contract misses "no further offending" at once and puts the case at risk."""
+    acting = access.as_acting(acting)
+    if not (access.can(acting, "record_session") or access.can(acting, "decide_diversion")):
+        raise PermissionDenied("Only caseworkers and police decision makers can record a further offence.")
+    case = _case(acting, case)
+    if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
+        raise PermissionDenied("Only the lead organisation or the police organisation of the case can do this.")
+    today = _today(now)
+    problems = {}
+    if _blank(crime_reference):
+        problems["crime_reference"] = "Enter the crime reference of the further offence"
+    if offence_date is None or offence_date > today:
+        problems["offence_date"] = "The offence date must be today or in the past"
+    elif not case.start_date <= offence_date <= case.end_date:
+        problems["offence_date"] = (
+            f"The further offence must be during the contract, {_d(case.start_date)} to {_d(case.end_date)}"
+        )
+    if problems:
+        raise ValidationError(problems)
+    if case.status not in (rules.ACTIVE, rules.AT_RISK, rules.BREACH_PROPOSED):
+        _check_transition(case, rules.MARK_AT_RISK)
+    condition = case.conditions.select_for_update().filter(kind=rules.NO_REOFFENDING).first()
+    if condition is None:
+        raise ValidationError("This case has no condition of no further offending.", code="no_condition")
+    Condition.objects.filter(pk=condition.pk).update(status=ConditionStatus.MISSED, met_on=None)
+    _event(case, "reoffence", acting, f"Further offence on {_d(offence_date)}, crime reference {crime_reference.strip()}",
+           now=now, detail={"offence_date": offence_date.isoformat(), "crime_reference": crime_reference.strip(),
+                            "condition": condition.pk})
+    refresh_case(case, today=today, now=now)
+    audit.record(acting, A.UPDATE, case, detail={"action": "record_reoffence"})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def record_missed_reason(acting, condition, *, reason, now):
+    acting = access.require_capability(acting, "record_session")
+    case = _case(acting, condition.case_id)
+    if acting.organisation.pk != case.lead_organisation_id:
+        raise PermissionDenied("Only the lead organisation's caseworkers record why a condition was missed.")
+    condition = Condition.objects.select_for_update().get(pk=condition.pk, case=case)
+    if _blank(reason):
+        raise ValidationError({"reason": "Explain why the condition was missed"})
+    if condition.status != ConditionStatus.MISSED:
+        raise ValidationError(f"This condition is {condition.get_status_display().lower()}, not missed.", code="not_missed")
+    previous = condition.missed_reason
+    condition.missed_reason = reason.strip()
+    condition.save(update_fields=["missed_reason"])
+    _event(case, "missed_reason", acting, f"Why it was missed ({condition.description}): {condition.missed_reason}", now=now,
+           detail={"condition": condition.pk, "previous": previous})
+    audit.record(acting, A.UPDATE, case, detail={"action": "record_missed_reason", "condition": condition.pk})
+    return condition
+
+
+# --- Breach, further chance and re-referral -------------------------------------------------------
+
+
+@transaction.atomic
+def propose_breach(acting, case, *, reason, now):
+    """The lead agency (or the system, `acting=None`) proposes a breach; a different person decides."""
+    if acting is None:
+        case = DiversionCase.objects.select_for_update().select_related("pathway").get(pk=getattr(case, "pk", case))
+    else:
+        acting = access.as_acting(acting)
+        case = _case(acting, case)
+        _lead_staff(acting, case)
+    if _blank(reason):
+        raise ValidationError({"reason": "Explain why a breach is proposed"})
+    _transition(case, rules.PROPOSE_BREACH)
+    case.breach_proposed_by = getattr(acting, "user", None)
+    case.breach_proposed_at = now
+    case.save(update_fields=["status", "breach_proposed_by", "breach_proposed_at"])
+    _event(case, "breach_proposed", acting, f"Breach proposed{'' if acting else ' by the system'}: {reason.strip()}", now=now)
+    deciders = _staff(case.lead_organisation_id, (Role.MANAGER,)) + _staff(case.police_organisation_id, (Role.DECISION_MAKER,))
+    proposer = getattr(case.breach_proposed_by, "pk", None)
+    notify([u for u in deciders if u.pk != proposer], kind="breach_proposed", key=f"case:{case.pk}:breach:{now.isoformat()}",
+           subject=f"Diversion case {case.pk} ({case.crime_reference}): a breach is proposed",
+           body="Confirm the breach or give a further chance in the portal.", url=_url("case-detail", case.pk))
+    audit.record(acting, A.UPDATE, case, detail={"action": "propose_breach"})
+    return case
+
+
+@transaction.atomic
+def confirm_breach(acting, case, *, reason, now):
+    """A person other than the proposer confirms: the case goes back to police, who must receive it by the deadline."""
+    acting, case = _decider(acting, case)
+    problem = rules.breach_confirmer_problem(case.breach_proposed_by_id, acting.user.pk)
+    if problem:
+        raise ValidationError(problem, code="same_person")
+    if _blank(reason):
+        raise ValidationError({"reason": "Explain why the breach is confirmed"})
+    _transition(case, rules.CONFIRM_BREACH)
+    case.save(update_fields=["status"])
+    re_referral = ReReferral.objects.create(case=case, re_referred_at=now, confirmed_by=acting.user, reason=reason.strip(),
+                                            deadline=case.rereferral_deadline)
+    _event(case, "re_referred", acting, f"Breach confirmed and re-referred to police (deadline {_d(re_referral.deadline)}): "
+           f"{re_referral.reason}", now=now, detail={"re_referral": re_referral.pk})
+    notify(_staff(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
+           subject=f"Diversion case {case.pk} ({case.crime_reference}) has been re-referred to police",
+           body=f"Receive it and record the outcome. The re-referral deadline is {_d(re_referral.deadline)}.",
+           url=_url("case-detail", case.pk))
+    audit.record(acting, A.UPDATE, case, detail={"action": "confirm_breach", "re_referral": re_referral.pk})
+    return case
+
+
+@transaction.atomic
+def further_chance(acting, case, *, condition, new_due_on, reason, now):
+    """Instead of a breach: one condition gets a new due date and the case is active again."""
+    acting, case = _decider(acting, case)
+    today = _today(now)
+    condition = Condition.objects.select_for_update().filter(pk=getattr(condition, "pk", condition), case=case).first()
+    problems = {}
+    if condition is None:
+        problems["condition"] = "Select one of this case's conditions"
+    if new_due_on is None or new_due_on <= today:
+        problems["new_due_on"] = "The new due date must be in the future"
+    if _blank(reason):
+        problems["reason"] = "Explain why a further chance is given"
+    if problems:
+        raise ValidationError(problems)
+    _transition(case, rules.FURTHER_CHANCE)
+    old = condition.due_on
+    condition.due_on = new_due_on
+    condition.status = ConditionStatus.PENDING
+    condition.met_on = None
+    condition.save(update_fields=["due_on", "status", "met_on"])
+    case.at_risk_since = None
+    case.breach_proposed_by = None
+    case.breach_proposed_at = None
+    case.save(update_fields=["status", "at_risk_since", "breach_proposed_by", "breach_proposed_at"])
+    _event(case, "further_chance", acting,
+           f"Further chance: {condition.description} now due {_d(new_due_on)} (was {_d(old)}). {reason.strip()}", now=now,
+           detail={"condition": condition.pk, "old_due_on": old.isoformat(), "new_due_on": new_due_on.isoformat(),
+                   "reason": reason.strip()})
+    audit.record(acting, A.UPDATE, case, detail={"action": "further_chance", "condition": condition.pk})
+    return refresh_case(case, today=today, now=now)
+
+
+@transaction.atomic
+def receive_rereferral(acting, case, *, now):
+    acting, case = _police(acting, case)
+    re_referral = ReReferral.objects.select_for_update().filter(case=case).first()
+    if re_referral is None:
+        raise ValidationError("This case has not been re-referred to police.", code="not_re_referred")
+    if re_referral.received_at is not None:
+        raise ValidationError(f"This re-referral was already received on {_d(_today(re_referral.received_at))}.",
+                              code="received")
+    re_referral.received_at = now
+    re_referral.received_by = acting.user
+    re_referral.save(update_fields=["received_at", "received_by"])
+    _event(case, "re_referral_received", acting, "Re-referral received by police", now=now)
+    audit.record(acting, A.UPDATE, case, detail={"action": "receive_rereferral"})
+    return re_referral
+
+
+@transaction.atomic
+def record_police_outcome(acting, case, *, outcome_code, notes, now):
+    """The end of a failed diversion: the outcome police reached, never one that says the diversion succeeded."""
+    acting, case = _police(acting, case)
+    outcome = _outcome(outcome_code)
+    _check_transition(case, rules.RECORD_OUTCOME)
+    problem = rules.outcome_fits_case(rules.RE_REFERRED, outcome.code, case.pathway.closing_outcome.code,
+                                      codes_closing=_closing_codes())
+    if problem:
+        raise ValidationError({"outcome_code": problem})
+    _transition(case, rules.RECORD_OUTCOME)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    ReReferral.objects.filter(case=case, received_at__isnull=True).update(received_at=now, received_by=acting.user)
+    PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now,
+                                 notes=(notes or "").strip())
+    _event(case, "police_outcome", acting, f"Police outcome recorded: {outcome}", now=now, detail={"outcome": outcome.code})
+    audit.record(acting, A.UPDATE, case, detail={"action": "record_police_outcome", "outcome": outcome.code})
+    return case
+
+
+# --- Closure ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_closure(case, *, now, acting=None):
+    """At the contract end with every condition met, the case goes to the police decision maker to close."""
+    today = _today(now)
+    if acting is None:
+        case = DiversionCase.objects.select_for_update().get(pk=getattr(case, "pk", case))
+    else:
+        acting = access.as_acting(acting)
+        case = _case(acting, case)
+        if not (access.can(acting, "work_allocations") and acting.organisation.pk == case.lead_organisation_id) and not (
+            access.can(acting, "decide_diversion") and acting.organisation.pk == case.police_organisation_id
+        ):
+            raise PermissionDenied("Only the lead organisation or the police decision maker can propose closure.")
+    _check_transition(case, rules.PROPOSE_CLOSURE)
+    if today < case.end_date:
+        raise ValidationError(f"The contract ends on {_d(case.end_date)}: closure can be proposed from then.", code="too_early")
+    case = refresh_case(case, today=today, now=now)
+    outstanding = [c.description for c in case.conditions.all() if c.status != rules.MET]
+    if outstanding:
+        raise ValidationError(f"Not every condition is met: {'; '.join(outstanding)}.", code="not_met")
+    _transition(case, rules.PROPOSE_CLOSURE)
+    case.save(update_fields=["status"])
+    _event(case, "closure_proposed", acting, "Every condition met at the contract end: proposed for closure", now=now)
+    notify([case.decision_maker], kind="closure", key=f"case:{case.pk}:closure",
+           subject=f"Diversion case {case.pk} ({case.crime_reference}) is ready to close",
+           body="Every condition of the contract is met. Close the case with its outcome in the portal.",
+           url=_url("case-detail", case.pk))
+    audit.record(acting, A.UPDATE, case, detail={"action": "propose_closure"})
+    return case
+
+
+@transaction.atomic
+def close_case(acting, case, *, outcome_code, now):
+    acting, case = _police(acting, case)
+    outcome = _outcome(outcome_code)
+    _check_transition(case, rules.CLOSE)
+    problem = rules.outcome_fits_case(rules.COMPLETED, outcome.code, case.pathway.closing_outcome.code,
+                                      codes_closing=_closing_codes())
+    if problem:
+        raise ValidationError({"outcome_code": problem})
+    if case.conditions.exclude(status=ConditionStatus.MET).exists():
+        raise ValidationError("A condition is no longer met: the case cannot close as completed.", code="not_met")
+    _transition(case, rules.CLOSE)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now)
+    _event(case, "closed", acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
+    notify(_staff(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
+           subject=f"Diversion case {case.pk} ({case.crime_reference}) has closed as completed",
+           url=_url("case-detail", case.pk))
+    audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
+    return case
+
