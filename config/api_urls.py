@@ -13,6 +13,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from outcomes.api import (
+    AssessmentViewSet,
+    ConditionViewSet,
+    DiversionCaseViewSet,
+    InterventionViewSet,
+    OffenceViewSet,
+    OutcomeCodeViewSet,
+    ReReferralViewSet,
+    SessionViewSet,
+)
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
 
 router = SimpleRouter()
@@ -20,6 +30,14 @@ router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("triage", TriageViewSet, basename="api-triage")
 router.register("young-people", YoungPersonViewSet, basename="api-young-person")
 router.register("allocations", AllocationViewSet, basename="api-allocation")
+router.register("cases", DiversionCaseViewSet, basename="api-case")
+router.register("conditions", ConditionViewSet, basename="api-condition")
+router.register("interventions", InterventionViewSet, basename="api-intervention")
+router.register("sessions", SessionViewSet, basename="api-session")
+router.register("assessments", AssessmentViewSet, basename="api-assessment")
+router.register("re-referrals", ReReferralViewSet, basename="api-rereferral")
+router.register("outcome-codes", OutcomeCodeViewSet, basename="api-outcome-code")
+router.register("offences", OffenceViewSet, basename="api-offence")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
     path("", include("jobs.urls")),
+    path("", include("outcomes.urls")),
     path("", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

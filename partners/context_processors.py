@@ -9,6 +9,12 @@ NAVIGATION = [
     ("My referrals", "my-referrals", "refer"),
     ("Triage queue", "triage-queue", "triage"),
     ("Allocated to us", "allocations", "work_allocations"),
+    ("Our caseload", "caseload", "record_session"),
+    ("Diversion cases", "cases", "decide_diversion"),
+    ("Re-referrals", "rereferrals", "decide_diversion"),
+    # Lead agencies' caseworkers and managers, and the VRU, reach the same list: one entry per user (see below).
+    ("Diversion cases", "cases", "work_allocations"),
+    ("Diversion cases", "cases", "triage"),
     ("Notifications", "notifications", None),
     ("Outbox", "outbox", "view_outbox"),
     ("Scheduled jobs", "jobs", "view_jobs"),
@@ -27,8 +33,12 @@ def portal(request):
     context["can_switch_organisation"] = organisations_of(user).count() > 1
     path = request.path
     nav = []
+    seen = set()
     for label, name, capability in NAVIGATION:
+        if name in seen:
+            continue
         if capability is None or can(acting, capability):
+            seen.add(name)
             url = reverse(name)
             active = path == url if name == "home" else path.startswith(url)
             nav.append({"label": label, "url": url, "active": active})

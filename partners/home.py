@@ -9,8 +9,8 @@ SECTIONS = [
     ("refer", "Make a referral", "Refer a young person at risk of, or involved in, violence.", "referral-start"),
     ("triage", "Triage queue", "Today's referrals, most pressing first.", "triage-queue"),
     ("work_allocations", "Allocated to us", "Referrals the VRU has allocated to your organisation.", "allocations"),
-    ("record_session", "Our caseload", "Young people you work with, their sessions and assessments.", None),
-    ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and re-referrals.", None),
+    ("record_session", "Our caseload", "Young people you work with, their sessions and assessments.", "caseload"),
+    ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and re-referrals.", "cases"),
     ("view_figures", "Figures", "Volumes, timeliness, outcomes and disproportionality.", None),
     ("view_audit", "Audit trail", "Who viewed or changed which record, and when.", "audit-events"),
 ]

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from outcomes import selectors as outcome_selectors
+from outcomes.views_common import may_see_cases
 from partners.web import apply_errors, flash_error
 
 from . import selectors, services
@@ -167,4 +169,6 @@ def young_person(request, pk):
     person = selectors.young_person(request.acting, pk)
     return render(request, "referrals/young_person.html", {
         "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
+        "timeline": outcome_selectors.young_person_timeline(request.acting, person),
+        "case_links": may_see_cases(request.acting),
     })

@@ -7,25 +7,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from outcomes import reference
+    from outcomes.reference_data import load as put
 
-    Offence = apps.get_model("outcomes", "Offence")
-    OutcomeCode = apps.get_model("outcomes", "OutcomeCode")
-    Pathway = apps.get_model("outcomes", "Pathway")
-    for offence in reference.OFFENCES:
-        Offence.objects.update_or_create(code=offence["code"], defaults={k: v for k, v in offence.items() if k != "code"})
-    codes = {}
-    for outcome in reference.OUTCOME_CODES:
-        codes[outcome["code"]], _ = OutcomeCode.objects.update_or_create(
-            code=outcome["code"], defaults={"name": outcome["name"], "closes_diversion": outcome["closes_diversion"]}
-        )
-    for code, pathway in reference.PATHWAYS.items():
-        Pathway.objects.update_or_create(code=code, defaults={
-            "name": pathway["name"], "contract_months": pathway["contract_months"], "sessions": pathway["sessions"],
-            "assessment_working_days": pathway["assessment_working_days"],
-            "closing_outcome": codes[pathway["closing_outcome"]],
-            "min_age": pathway["min_age"], "max_age": pathway["max_age"],
-        })
+    put(apps.get_model("outcomes", "Offence"), apps.get_model("outcomes", "OutcomeCode"), apps.get_model("outcomes", "Pathway"))
 
 
 class Migration(migrations.Migration):

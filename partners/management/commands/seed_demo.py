@@ -11,13 +11,17 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, **options):
+        from outcomes.demo import seed_outcomes
         from referrals.demo import seed_referrals
 
         with transaction.atomic():
             orgs, users = seed_organisations_and_users()
             made = seed_referrals(orgs, users)
+            cases, interventions = seed_outcomes(orgs, users)
         if made:
             self.stdout.write(f"Added {made} synthetic referrals.")
+        if cases or interventions:
+            self.stdout.write(f"Added {cases} diversion cases and {interventions} interventions.")
         if options["quiet_logins"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/ with:"))

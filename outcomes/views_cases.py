@@ -1,0 +1,229 @@
+"""Diversion cases: the list, a new case (check eligibility, then start), the case page and its actions, and the
+police 'Re-referrals' inbox. Every write is a service call; the services enforce who may do what, and the page
+shows each action only to those who may use it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partners import access
+from partners.web import apply_errors, flash_error
+
+from . import rules, selectors, services
+from .forms import (
+    CaseForm,
+    CloseForm,
+    FurtherChanceForm,
+    OutcomeForm,
+    ReoffenceForm,
+    StatusFilterForm,
+    confirm_form,
+    missed_reason_form,
+    propose_form,
+    today,
+)
+from .models import CaseStatus, Condition, DiversionCase
+from .views_common import require_case_reader
+
+PAGE_SIZE = 50
+
+
+@login_required
+def cases(request):
+    acting = require_case_reader(request.acting)
+    form = StatusFilterForm(request.GET or None, choices=CaseStatus.choices)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    day = today()
+    page = Paginator(selectors.cases_for(acting, status=status or None, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outcomes/cases.html", {
+        "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": f"status={status}",
+        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED), "can_start": access.can(acting, "decide_diversion"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_case(request):
+    acting = access.require_capability(request.acting, "decide_diversion")
+    form = CaseForm(request.POST or None, acting=acting)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        check = form.check()
+        if "start" in request.POST:
+            try:
+                case = services.start_case(acting, now=timezone.now(), **form.start_kwargs())
+                messages.success(request, f"Case {case.crime_reference} started. The lead agency has been told.")
+                return redirect("case-detail", pk=case.pk)
+            except ValidationError as error:
+                apply_errors(form, error)
+    return render(request, "outcomes/case_new.html", {"form": form, "check": check, "today": today()},
+                  status=400 if form.errors else 200)
+
+
+def _flags(acting, case):
+    """Which actions this person may take on this case now (the services check again)."""
+    org = acting.organisation.pk if acting.organisation else None
+    lead, police = org == case.lead_organisation_id, org == case.police_organisation_id
+    can = {name: access.can(acting, name) for name in ("record_session", "work_allocations", "confirm_breach",
+                                                       "decide_diversion")}
+    status = case.status
+    re_referral = getattr(case, "re_referral", None)
+    proposed = status == rules.BREACH_PROPOSED
+    decider = (lead or police) and can["confirm_breach"]
+    return {
+        "can_reason": lead and can["record_session"],
+        "can_propose": lead and can["work_allocations"] and status in (rules.ACTIVE, rules.AT_RISK),
+        "proposer": proposed and case.breach_proposed_by_id == acting.user.pk,
+        "can_confirm": proposed and decider and case.breach_proposed_by_id != acting.user.pk,
+        "can_further_chance": decider and status in (rules.AT_RISK, rules.BREACH_PROPOSED),
+        "can_reoffence": ((lead and can["record_session"]) or (police and can["decide_diversion"]))
+        and status in (rules.ACTIVE, rules.AT_RISK, rules.BREACH_PROPOSED),
+        "can_close": police and can["decide_diversion"] and status == rules.CLOSURE_PROPOSED,
+        "can_receive": police and can["decide_diversion"] and status == rules.RE_REFERRED
+        and re_referral is not None and re_referral.received_at is None,
+        "can_outcome": police and can["decide_diversion"] and status == rules.RE_REFERRED,
+    }
+
+
+def _context(request, case, **forms):
+    acting = access.as_acting(request.acting)
+    flags = _flags(acting, case)
+    conditions = list(case.conditions.all())
+    rows = [{"condition": c, "form": (forms.get(f"missed{c.pk}") or missed_reason_form(c))
+             if flags["can_reason"] and c.status == rules.MISSED else None} for c in conditions]
+    day = today()
+    return {
+        "case": case, "today": day, "conditions": rows, "interventions": case.interventions.all(),
+        "events": case.events.all(), "re_referral": getattr(case, "re_referral", None),
+        "police_outcome": getattr(case, "police_outcome", None), "deadline": selectors.deadline_state(case, today=day),
+        "missed": [c for c in conditions if c.status == rules.MISSED],
+        "propose_form": forms.get("propose") or propose_form(),
+        "confirm_form": forms.get("confirm") or confirm_form(),
+        "chance_form": forms.get("chance") or FurtherChanceForm(conditions=conditions),
+        "reoffence_form": forms.get("reoffence") or ReoffenceForm(),
+        "close_form": forms.get("close") or CloseForm(),
+        "outcome_form": forms.get("outcome") or OutcomeForm(),
+        "error_form": next((form for form in forms.values() if form.errors), None),
+        **flags,
+    }
+
+
+@login_required
+def case(request, pk):
+    require_case_reader(request.acting)
+    item = selectors.case_detail(request.acting, pk)
+    return render(request, "outcomes/case.html", _context(request, item))
+
+
+def _act(request, pk, key, form, action, success):
+    """A POST from one of the case page's forms: the service acts, or the page shows again with its errors."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data, timezone.now())
+            messages.success(request, success)
+            return redirect("case-detail", pk=pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    item = selectors.case_detail(request.acting, pk)
+    return render(request, "outcomes/case.html", _context(request, item, **{key: form}), status=400)
+
+
+def _post(view):
+    """Signed in, POST only, and a role that may see cases at all (403 before any record is looked up)."""
+
+    def wrapped(request, pk):
+        require_case_reader(request.acting)
+        return view(request, pk)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(require_POST(wrapped))
+
+
+@_post
+def propose_breach(request, pk):
+    def action(data, now):
+        services.propose_breach(request.acting, pk, reason=data["reason"], now=now)
+
+    return _act(request, pk, "propose", propose_form(request.POST), action,
+                "Breach proposed. A police decision maker or a manager of the lead agency must confirm it.")
+
+
+@_post
+def confirm_breach(request, pk):
+    def action(data, now):
+        services.confirm_breach(request.acting, pk, reason=data["reason"], now=now)
+
+    return _act(request, pk, "confirm", confirm_form(request.POST), action,
+                "Breach confirmed: the case is re-referred to police.")
+
+
+@_post
+def further_chance(request, pk):
+    conditions = list(selectors.case_detail(request.acting, pk).conditions.all())
+
+    def action(data, now):
+        services.further_chance(request.acting, pk, condition=data["condition"], new_due_on=data["new_due_on"],
+                                reason=data["reason"], now=now)
+
+    return _act(request, pk, "chance", FurtherChanceForm(request.POST, conditions=conditions), action,
+                "Further chance given: the condition has its new due date and the case is active again.")
+
+
+@_post
+def reoffence(request, pk):
+    def action(data, now):
+        services.record_reoffence(request.acting, pk, offence_date=data["offence_date"],
+                                  crime_reference=data["crime_reference"], now=now)
+
+    return _act(request, pk, "reoffence", ReoffenceForm(request.POST), action,
+                "Further offence recorded: the condition of no further offending is missed.")
+
+
+@_post
+def close(request, pk):
+    def action(data, now):
+        services.close_case(request.acting, pk, outcome_code=data["outcome_code"], now=now)
+
+    return _act(request, pk, "close", CloseForm(request.POST), action, "The case is closed as completed.")
+
+
+@_post
+def record_outcome(request, pk):
+    def action(data, now):
+        services.record_police_outcome(request.acting, pk, outcome_code=data["outcome_code"], notes=data["notes"], now=now)
+
+    return _act(request, pk, "outcome", OutcomeForm(request.POST), action, "Police outcome recorded. The case is closed.")
+
+
+@_post
+def receive(request, pk):
+    try:
+        services.receive_rereferral(request.acting, pk, now=timezone.now())
+        messages.success(request, "Re-referral received.")
+    except ValidationError as error:
+        flash_error(request, error)
+    return redirect("case-detail", pk=pk)
+
+
+@_post
+def condition_reason(request, pk):
+    acting = access.as_acting(request.acting)
+    cases_seen = access.visible(acting, DiversionCase.objects.all())
+    condition = access.get_object_or_404_in(Condition.objects.filter(case__in=cases_seen), pk=pk)
+    form = missed_reason_form(condition, request.POST)
+
+    def action(data, now):
+        services.record_missed_reason(acting, condition, reason=data["reason"], now=now)
+
+    return _act(request, condition.case_id, f"missed{condition.pk}", form, action, "Reason recorded.")
+
+
+@login_required
+def rereferrals(request):
+    page = Paginator(selectors.rereferral_inbox(request.acting), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outcomes/rereferrals.html", {"page": page, "today": today()})
