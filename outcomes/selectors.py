@@ -6,6 +6,7 @@ audited view, because it shows a young person's record.
 """
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DurationField,
@@ -18,6 +19,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,10 +108,14 @@ def cases_for(acting, *, status=None, today=None):
     queryset = access.visible(acting, DiversionCase.objects.select_related(*CASE_RELATED))
     if status:
         queryset = queryset.filter(status=status)
+    # Live cases (whose deadline still matters) first, nearest deadline first; finished ones after.
+    finished = Case(When(status__in=[rules.COMPLETED, rules.OUTCOME_RECORDED], then=Value(1)), default=Value(0),
+                    output_field=IntegerField())
     return queryset.annotate(
         time_left=ExpressionWrapper(F("rereferral_deadline") - Value(today, output_field=DateField()),
                                     output_field=DurationField()),
-    ).order_by("rereferral_deadline", "id")
+        finished=finished,
+    ).order_by("finished", "rereferral_deadline", "id")
 
 
 def rereferral_inbox(acting):
