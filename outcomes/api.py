@@ -252,7 +252,8 @@ class InterventionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Intervention
         fields = ("id", "status", "young_person", "organisation", "programme", "case", "referral", "started_on",
-                  "ended_on", "end_reason", "next_due", "assessment_due", "overdue", "last_session_on", "sessions_attended")
+                  "ended_on", "end_reason", "next_session_on", "next_due", "assessment_due", "overdue", "last_session_on",
+                  "sessions_attended")
         read_only_fields = fields
 
 
@@ -271,6 +272,11 @@ class SessionInputSerializer(serializers.Serializer):
     attendance = serializers.ChoiceField(choices=Attendance.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="Why the young person did not attend: needed for did_not_attend.")
+
+
+class SessionRecordSerializer(SessionInputSerializer):
+    next_session_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                            help_text="The next session booked, if any: after this one, not in the past.")
 
 
 class SessionCorrectionSerializer(SessionInputSerializer):
@@ -335,7 +341,7 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
         intervention = selectors.intervention_detail(self.acting, pk)
         return Response(InterventionDetailSerializer(intervention, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=SessionInputSerializer, responses={
+    @extend_schema(request=SessionRecordSerializer, responses={
         201: SessionSerializer, 400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
         403: OpenApiResponse(description="Only the delivering organisation's caseworkers record sessions."),
     })
@@ -343,7 +349,8 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
     def sessions(self, request, pk=None):
         """Record a session (attended, did not attend, cancelled by us). Never edited: correct it instead."""
         intervention = self.get_object()
-        session = services.record_session(self.acting, intervention, now=timezone.now(), **_body(SessionInputSerializer, request))
+        body = _body(SessionRecordSerializer, request)
+        session = services.record_session(self.acting, intervention, now=timezone.now(), **body)
         return Response(SessionSerializer(session).data, status=http.HTTP_201_CREATED)
 
     @extend_schema(request=AssessmentInputSerializer, responses={

@@ -113,9 +113,11 @@ class SessionForm(_Form):
     attendance = forms.ChoiceField(label="Did the young person attend?", choices=Attendance.choices, widget=forms.RadioSelect,
                                    error_messages={"required": "Select whether the young person attended"})
     reason = _textarea("Why did they not attend?", "", required=False)
+    next_session_on = _date("Next session (optional)", "The next session date", "the date of the next session",
+                            required=False)
 
     def layout(self):
-        return [_date_layout("held_on"), _attendance_layout()]
+        return [_date_layout("held_on"), _attendance_layout(), _date_layout("next_session_on")]
 
     def clean(self):
         data = super().clean()
@@ -158,13 +160,18 @@ class CompleteForm(_Form):
 
 class DisengageForm(_Form):
     id_prefix = "disengage"
-    submit = "Record disengagement"
+    submit = "Record the end"
 
-    on = _date("Date they disengaged", "The date", "the date the young person disengaged")
-    reason = _textarea("Why did they disengage?", "Explain why the young person disengaged")
+    ending = forms.ChoiceField(
+        label="How did it end?", widget=forms.RadioSelect, initial="disengaged",
+        choices=[("disengaged", "The young person disengaged"), ("withdrawn", "Withdrawn by us or the referrer")],
+        error_messages={"required": "Select how the intervention ended"},
+    )
+    on = _date("Date it ended", "The date", "the date it ended")
+    reason = _textarea("Why did it end?", "Explain why the intervention ended")
 
     def layout(self):
-        return [_date_layout("on"), Field.textarea("reason", rows=3)]
+        return [Field.radios("ending", legend_size=Size.SMALL), _date_layout("on"), Field.textarea("reason", rows=3)]
 
 
 # --- A case's actions --------------------------------------------------------------------------------------

@@ -188,6 +188,7 @@ class Intervention(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    next_session_on = models.DateField(null=True, blank=True, help_text="The next session booked, if any.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

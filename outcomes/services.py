@@ -13,6 +13,7 @@ a caseworker is confirmed, or given a further chance, by a different person.
 """
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -471,14 +472,19 @@ def _after_work(acting, intervention, kind, summary, *, now, detail):
 
 
 @transaction.atomic
-def record_session(acting, intervention, *, held_on, attendance, now, reason=""):
+def record_session(acting, intervention, *, held_on, attendance, now, reason="", next_session_on=None):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
     _refuse_if_ended(intervention, "sessions")
     problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
+    if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, _today(now) - timedelta(1)):
+        problems["next_session_on"] = "The next session must be after this session and not in the past"
     if problems:
         raise ValidationError(problems)
     session = Session.objects.create(intervention=intervention, held_on=held_on, attendance=attendance,
                                      reason=(reason or "").strip(), recorded_by=acting.user, recorded_at=now)
+    # The booked session has happened (or a new one is booked): the caseload shows what comes next.
+    intervention.next_session_on = next_session_on
+    intervention.save(update_fields=["next_session_on"])
     _engage(intervention, attendance)
     _after_work(acting, intervention, "session_recorded",
                 f"Session on {_d(held_on)}: {Attendance(attendance).label.lower()}", now=now,
@@ -550,6 +556,13 @@ def complete_intervention(acting, intervention, *, on, now):
 def disengage(acting, intervention, *, on, reason, now):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
     return _end(acting, intervention, status=InterventionStatus.DISENGAGED, on=on, reason=reason, now=now, action="disengage")
+
+
+@transaction.atomic
+def withdraw(acting, intervention, *, on, reason, now):
+    """Ended by the service or the referrer (moved away, taken into care...), not by the young person's choice."""
+    acting, intervention = _own_intervention(acting, intervention, "record_session")
+    return _end(acting, intervention, status=InterventionStatus.WITHDRAWN, on=on, reason=reason, now=now, action="withdraw")
 
 
 def _correctable(model, entry, what):

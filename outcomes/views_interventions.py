@@ -88,7 +88,7 @@ def _record(request, pk, key, form_class, action, success):
 def record_session(request, pk):
     def action(data, now):
         services.record_session(request.acting, pk, held_on=data["held_on"], attendance=data["attendance"],
-                                reason=data["reason"], now=now)
+                                reason=data["reason"], next_session_on=data.get("next_session_on"), now=now)
 
     return _record(request, pk, "session", SessionForm, action, "Session recorded.")
 
@@ -115,9 +115,10 @@ def complete(request, pk):
 @require_POST
 def disengage(request, pk):
     def action(data, now):
-        services.disengage(request.acting, pk, on=data["on"], reason=data["reason"], now=now)
+        end = services.withdraw if data["ending"] == "withdrawn" else services.disengage
+        end(request.acting, pk, on=data["on"], reason=data["reason"], now=now)
 
-    return _record(request, pk, "disengage", DisengageForm, action, "Disengagement recorded.")
+    return _record(request, pk, "disengage", DisengageForm, action, "The end of the intervention is recorded.")
 
 
 def _own_session(acting, pk):

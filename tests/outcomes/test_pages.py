@@ -130,13 +130,23 @@ def test_a_completion_recorded_twice_shows_the_error(client, decision_maker, cas
     assert intervention.ended_on == date(2026, 11, 20)
 
 
+def test_an_intervention_withdrawn_by_us_is_recorded_as_withdrawn(client, decision_maker, caseworker, yos):
+    intervention = start(decision_maker, yos).interventions.get()
+    client.force_login(caseworker)
+    url = reverse("intervention-disengage", args=[intervention.pk])
+    client.post(url, {**d("on", date(2026, 11, 20)), "ending": "withdrawn", "reason": "Moved out of the area."})
+    intervention.refresh_from_db()
+    assert intervention.status == "withdrawn"
+
+
 def test_disengagement_needs_a_reason(client, decision_maker, caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
     client.force_login(caseworker)
     url = reverse("intervention-disengage", args=[intervention.pk])
-    response = client.post(url, {**d("on", date(2026, 11, 20)), "reason": ""})
-    assert response.status_code == 400 and "Explain why the young person disengaged" in html(response)
-    assert client.post(url, {**d("on", date(2026, 11, 20)), "reason": "Moved out of the area."}).status_code == 302
+    response = client.post(url, {**d("on", date(2026, 11, 20)), "ending": "disengaged", "reason": ""})
+    assert response.status_code == 400 and "Explain why the intervention ended" in html(response)
+    ended = {**d("on", date(2026, 11, 20)), "ending": "disengaged", "reason": "Moved out of the area."}
+    assert client.post(url, ended).status_code == 302
     intervention.refresh_from_db()
     assert (intervention.status, intervention.end_reason) == ("disengaged", "Moved out of the area.")
 

@@ -839,3 +839,29 @@ def test_every_action_writes_an_audit_event(decision_maker, caseworker, yos_mana
     ]
     people = [e.actor for e in AuditEvent.objects.all() if e.detail.get("action") != "mark_at_risk"]
     assert people and None not in people  # only the system's own step is unattributed
+
+
+def test_a_booked_next_session_shows_on_the_caseload_and_must_be_in_the_future(caseworker, yos, decision_maker, police):
+    case = f.make_case(lead=yos, police=police, decision_maker=decision_maker)
+    intervention = case.interventions.get()
+    now = datetime(2026, 11, 26, 10, tzinfo=ZoneInfo("UTC"))
+    with pytest.raises(ValidationError) as error:
+        services.record_session(acting_for(caseworker), intervention, held_on=date(2026, 11, 25),
+                                attendance="attended", next_session_on=date(2026, 11, 24), now=now)
+    assert "next_session_on" in error.value.message_dict
+    assert not intervention.sessions.exists()
+    services.record_session(acting_for(caseworker), intervention, held_on=date(2026, 11, 25),
+                            attendance="attended", next_session_on=date(2026, 12, 2), now=now)
+    row = next(i for i in selectors.caseload(acting_for(caseworker)) if i.pk == intervention.pk)
+    assert row.next_session_on == date(2026, 12, 2)
+
+
+def test_an_intervention_withdrawn_by_us_is_not_a_disengagement(caseworker, yos, decision_maker, police):
+    case = f.make_case(lead=yos, police=police, decision_maker=decision_maker)
+    intervention = case.interventions.get()
+    now = datetime(2026, 11, 26, 10, tzinfo=ZoneInfo("UTC"))
+    services.withdraw(acting_for(caseworker), intervention, on=date(2026, 11, 25), reason="Moved out of area.", now=now)
+    intervention.refresh_from_db()
+    assert intervention.status == "withdrawn" and intervention.end_reason == "Moved out of area."
+    with pytest.raises(ValidationError):
+        services.disengage(acting_for(caseworker), intervention, on=date(2026, 11, 25), reason="Again", now=now)
