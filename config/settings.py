@@ -199,6 +199,8 @@ JOB_SCHEDULE = {
     "send_outbox": crontab(minute="*"),
     "lapse_claims": crontab(minute="*/5"),
     "expire_info_requests": crontab(minute=15),
+    "triage_digest": crontab(minute=30, hour=7, day_of_week="mon-fri"),
+    "allocation_escalations": crontab(minute=45, hour="8-17", day_of_week="mon-fri"),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

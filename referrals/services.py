@@ -5,15 +5,19 @@ clock), checks access through partners.access, and raises ValidationError with a
 (field errors where a field is to blame) before writing anything.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.services import notify
 from partners import access, audit
 from partners.models import Membership, OrganisationKind, Role
+from partners.workdays import is_working_day
 
 from . import rules
 from .models import (
@@ -663,3 +667,68 @@ def touch_claim(acting, referral, *, now):
     """Opening or working an item you hold keeps your claim alive."""
     Referral.objects.filter(pk=referral.pk, claimed_by=acting.user).update(claim_activity_at=now)
 
+
+
+# --- Scheduled: the morning digest and escalations ----------------------------------------------
+
+
+def _vru_staff(roles):
+    return [m.user for m in Membership.objects.filter(organisation__kind=OrganisationKind.VRU, organisation__active=True,
+                                                      role__in=roles, user__is_active=True).select_related("user")]
+
+
+def morning_digest(*, now):
+    """Each working morning: today's queue by section to every triager; overdue items escalated to the triage lead.
+
+    Idempotent by key: the digest is keyed by the day, each escalation by the referral and its deadline.
+    """
+    today = rules.london_date(now)
+    if not is_working_day(today):
+        return {"digest": 0, "escalated": 0}
+    queue = Referral.objects.filter(status__in=rules.QUEUE_STATUSES).values_list("triage_deadline", "urgent", "returned_at")
+    sections = {key: 0 for key in rules.SECTION_ORDER}
+    for deadline, urgent, returned_at in queue:
+        sections[rules.queue_section(now, deadline, urgent, returned_at is not None)] += 1
+    since = now - timedelta(days=1)
+    lapsed = ReferralEvent.objects.filter(kind=ReferralEvent.Kind.CLAIM_LAPSED, at__gte=since).count()
+    returned = ReferralEvent.objects.filter(kind=ReferralEvent.Kind.INFO_EXPIRED, at__gte=since).count()
+    body = (
+        f"Overdue: {sections['overdue']}. Urgent: {sections['urgent']}. Due today: {sections['due_today']}. "
+        f"Due later: {sections['due_later']}. Returned with more information: {sections['returned']}. "
+        f"Claims that lapsed since yesterday: {lapsed}. Back after 5 working days without an answer: {returned}."
+    )
+    told = notify(_vru_staff([Role.TRIAGER]), kind="digest", key=f"digest:{today.isoformat()}",
+                  subject=f"Triage queue for {today:%A %d %B}", body=body, url=reverse("triage-queue"))
+    leads = _vru_staff([Role.MANAGER])
+    escalated = 0
+    for referral in Referral.objects.filter(status__in=rules.QUEUE_STATUSES, triage_deadline__lt=now).only(
+            "pk", "reference", "triage_deadline"):
+        escalated += len(notify(
+            leads, kind="escalation", key=f"overdue:{referral.pk}:{referral.triage_deadline:%Y%m%d%H%M}",
+            subject=f"Overdue for triage: {referral.reference}",
+            body=f"The decision was due {timezone.localtime(referral.triage_deadline):%d %B %H:%M}.",
+            url=reverse("triage-referral", args=[referral.pk]),
+        ))
+    return {"digest": len(told), "escalated": escalated}
+
+
+def escalate_late_allocations(*, now):
+    """Allocations not accepted in time, or with first contact late: escalated to the partner's managers, once each."""
+    today = rules.london_date(now)
+    late = Allocation.objects.filter(
+        Q(state=Allocation.State.PENDING, accept_due__lt=now)
+        | Q(state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today)
+    ).select_related("referral", "organisation")
+    managers = {}
+    told = 0
+    for allocation in late:
+        if allocation.organisation_id not in managers:
+            managers[allocation.organisation_id] = _organisation_staff(allocation.organisation, roles=(Role.MANAGER,))
+        what = "accept" if allocation.state == Allocation.State.PENDING else "first-contact"
+        told += len(notify(
+            managers[allocation.organisation_id], kind="escalation", key=f"allocation-late:{allocation.pk}:{what}",
+            subject=f"Late: {'accepting' if what == 'accept' else 'first contact for'} {allocation.referral.reference}",
+            body="This allocation is past its deadline. The VRU can see it is late.",
+            url=reverse("allocation-detail", args=[allocation.pk]),
+        ))
+    return {"late": len(late), "told": told}
