@@ -201,6 +201,7 @@ JOB_SCHEDULE = {
     "expire_info_requests": crontab(minute=15),
     "triage_digest": crontab(minute=30, hour=7, day_of_week="mon-fri"),
     "allocation_escalations": crontab(minute=45, hour="8-17", day_of_week="mon-fri"),
+    "compliance_sweep": crontab(minute=0, hour=6),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()
