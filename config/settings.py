@@ -202,6 +202,7 @@ JOB_SCHEDULE = {
     "triage_digest": crontab(minute=30, hour=7, day_of_week="mon-fri"),
     "allocation_escalations": crontab(minute=45, hour="8-17", day_of_week="mon-fri"),
     "compliance_sweep": crontab(minute=0, hour=6),
+    "deadline_warnings": crontab(minute=15, hour=6),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

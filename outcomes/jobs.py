@@ -26,3 +26,8 @@ def compliance_sweep(now):
             except ValidationError:
                 pass  # not every condition met: refresh_case has already put it at risk if one was missed
     return counts
+
+
+@job("deadline_warnings", description="Re-referral deadline warnings at 28, 14, 7 and 1 days, to the lead agency and police.")
+def deadline_warnings(now):
+    return services.deadline_warnings(now=now)

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -926,3 +927,30 @@ def close_case(acting, case, *, outcome_code, now):
     audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
     return case
 
+
+
+def deadline_warnings(*, now):
+    """Warn the lead agency and the decision maker 28, 14, 7 and 1 days before a re-referral deadline, once each.
+
+    Only cases whose deadline falls exactly on a mark today are read (one query); the key makes a rerun silent.
+    """
+    today = _today(now)
+    marks = {today + timedelta(days=d): d for d in rules.WARNING_DAYS}
+    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
+    cases = DiversionCase.objects.filter(waiting, rereferral_deadline__in=list(marks)).select_related(
+        "lead_organisation", "decision_maker")
+    staff = {}
+    told = 0
+    for case in cases:
+        days = marks[case.rereferral_deadline]
+        if case.lead_organisation_id not in staff:
+            staff[case.lead_organisation_id] = _staff(case.lead_organisation, (Role.CASEWORKER, Role.MANAGER))
+        plural = "s" if days != 1 else ""
+        told += len(notify(
+            staff[case.lead_organisation_id] + [case.decision_maker], kind="deadline",
+            key=f"case:{case.pk}:deadline:{days}",
+            subject=f"{days} day{plural} to the re-referral deadline of case {case.pk} ({case.crime_reference})",
+            body=f"Police must receive this case by {_d(case.rereferral_deadline)} if it is to be prosecuted.",
+            url=_url("case-detail", case.pk),
+        ))
+    return {"cases": len(cases), "told": told}
