@@ -118,6 +118,9 @@ class DiversionCase(models.Model):
     end_date = models.DateField()
     rereferral_deadline = models.DateField()
     deadline_acknowledged = models.BooleanField(default=False)
+    deadline_missed_on = models.DateField(
+        null=True, blank=True, help_text="The day the re-referral deadline passed before police received the case."
+    )
     at_risk_since = models.DateField(null=True, blank=True)
     breach_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -929,6 +929,22 @@ def close_case(acting, case, *, outcome_code, now):
 
 
 
+def flag_missed_deadlines(*, now):
+    """A deadline that passed before police received the case is flagged on the case, once (set-based)."""
+    today = _today(now)
+    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
+    with transaction.atomic():
+        missed = list(DiversionCase.objects.select_for_update(of=("self",)).filter(
+            waiting, rereferral_deadline__lt=today, deadline_missed_on__isnull=True).values_list("pk", flat=True))
+        DiversionCase.objects.filter(pk__in=missed).update(deadline_missed_on=today)
+        CaseEvent.objects.bulk_create([
+            CaseEvent(case_id=pk, kind="deadline_missed", at=now,
+                      summary="The re-referral deadline passed before police received the case.")
+            for pk in missed
+        ])
+    return missed
+
+
 def deadline_warnings(*, now):
     """Warn the lead agency and the decision maker 28, 14, 7 and 1 days before a re-referral deadline, once each.
 

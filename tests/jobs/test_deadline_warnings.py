@@ -37,4 +37,19 @@ def test_a_case_already_received_by_police_is_not_warned(yos, police, decision_m
     case.re_referral.save()
     day = case.rereferral_deadline - timedelta(days=7)
     now = datetime(day.year, day.month, day.day, 6, 15, tzinfo=ZoneInfo("Europe/London"))
-    assert registry.run("deadline_warnings", now=now).counts == {"cases": 0, "told": 0}
+    assert registry.run("deadline_warnings", now=now).counts == {"cases": 0, "told": 0, "deadline_missed": 0}
+
+
+def test_a_deadline_passed_before_police_received_the_case_is_flagged_once(client, yos, police, decision_maker):
+    case = make_case(lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
+    day = case.rereferral_deadline + timedelta(days=1)
+    now = datetime(day.year, day.month, day.day, 6, 15, tzinfo=ZoneInfo("Europe/London"))
+    assert registry.run("deadline_warnings", now=now - timedelta(days=1)).counts["deadline_missed"] == 0
+    assert registry.run("deadline_warnings", now=now).counts["deadline_missed"] == 1
+    assert registry.run("deadline_warnings", now=now + timedelta(days=1)).counts["deadline_missed"] == 0
+    case.refresh_from_db()
+    assert case.deadline_missed_on == day
+    assert case.events.filter(kind="deadline_missed").count() == 1
+    client.force_login(decision_maker)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Deadline missed" in page
