@@ -20,3 +20,11 @@ def outbox(*, state=""):
 def outbox_counts():
     counts = dict(OutboxMessage.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     return {state: counts.get(state, 0) for state in OutboxMessage.State.values}
+
+
+def emails_wanted(user):
+    from .kinds import OPTIONAL
+    from .models import EmailOptOut
+
+    off = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    return [kind for kind in OPTIONAL if kind not in off]

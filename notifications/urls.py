@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("outbox/", views.outbox, name="outbox"),
+    path("notifications/email-choices/", views.preferences, name="notification-preferences"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -27,3 +28,16 @@ def outbox(request):
     page = Paginator(selectors.outbox(state=state), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {"page": page, "state": state,
                                                          "counts": selectors.outbox_counts(), "query": f"state={state}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    from .forms import EmailChoicesForm
+
+    form = EmailChoicesForm(request.POST or None, initial={"emails": selectors.emails_wanted(request.user)})
+    if request.method == "POST" and form.is_valid():
+        services.set_email_choices(request.user, wanted=form.cleaned_data["emails"])
+        messages.success(request, "Your email choices are saved. Every message still appears in the portal.")
+        return redirect("notification-preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -25,6 +25,7 @@ ROWS = [
     Row("allocation-hand-back", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(403, caseworker=404)),
     Row("allocation-first-contact", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(405)),
     Row("notifications", **all_(200)),
+    Row("notification-preferences", **all_(200)),
     Row("outbox", **all_(403, **VRU_TRIAGE)),
     Row("jobs", **all_(403, vru_manager=200)),
 ]

@@ -1,0 +1,19 @@
+"""What people are told about, and which of it they may choose not to receive by email.
+
+In-portal notifications are always kept. Escalations go to a role that must act, so they cannot be
+switched off.
+"""
+
+OPTIONAL = {
+    "decision": "The VRU's decisions and questions on referrals you made",
+    "allocation": "Referrals allocated to your organisation",
+    "info_answered": "Referrers' answers to the VRU's questions",
+    "digest": "The morning triage digest",
+    "case_started": "New diversion cases your organisation leads",
+    "breach_proposed": "Breaches proposed on diversion cases",
+    "re_referral": "Cases re-referred to police",
+    "closure": "Diversion cases ready to close",
+    "case_closed": "Diversion cases closed",
+    "deadline": "Re-referral deadline warnings",
+}
+ALWAYS = {"escalation": "Escalations of overdue or late work (always sent)"}
