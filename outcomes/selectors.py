@@ -163,7 +163,8 @@ def intervention_detail(acting, pk):
 def young_person_timeline(acting, young_person):
     """One list of dated entries: the referrals, cases and interventions this organisation may see, oldest first.
 
-    Each entry is a dict: on (a date), kind, title, detail and obj (the record, for a link).
+    Each entry is a dict: on (a date), kind, title, detail and obj (the record, for a link). The page that
+    shows it records the view once, through referrals.selectors.young_person.
     """
     young_person = access.get_visible_or_404(acting, YoungPerson.objects.all(), pk=getattr(young_person, "pk", young_person))
     ids = [young_person.pk, *YoungPerson.objects.filter(merged_into=young_person).values_list("pk", flat=True)]
@@ -213,7 +214,6 @@ def young_person_timeline(acting, young_person):
             entries.append({"on": assessment.completed_on, "kind": "assessment", "obj": assessment, "corrected": corrected,
                             "title": assessment.get_kind_display() + (" (corrected)" if corrected else ""),
                             "detail": assessment.correction_reason})
-    audit.record(acting, audit.AuditAction.VIEW, young_person, detail={"view": "timeline"})
     order = {"referral": 0, "case": 1, "intervention": 2, "assessment": 3, "session": 4, "intervention_end": 5,
              "re_referral": 6, "outcome": 7}
     return sorted(entries, key=lambda e: (e["on"], order[e["kind"]], e["obj"].pk))

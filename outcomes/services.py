@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from notifications.services import notify
 from partners import access, audit
-from partners.models import Area, Membership, OrganisationKind, Role
+from partners.models import Area, OrganisationKind, Role
+from partners.selectors import staff_of
 from partners.workdays import add_working_days
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Ethnicity, Referral, Sex, YoungPerson
@@ -91,10 +92,6 @@ def _check_transition(case, action):
         rules.next_status(case.status, action)
     except rules.TransitionNotAllowed as exc:
         raise ValidationError(str(exc), code="transition") from None
-
-
-def _staff(organisation, roles):
-    return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]
 
 
 def _case(acting, case, *, lock=True):
@@ -326,7 +323,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
     audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
     notify(
-        _staff(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
+        staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
         subject=f"Diversion case {case.pk} ({crime_reference}) has started",
         body=f"Your organisation is the lead agency for {pathway.name} case {case.pk}, crime reference {crime_reference}. "
              f"The contract ends on {_d(end)}.",
@@ -768,7 +765,8 @@ def propose_breach(acting, case, *, reason, now):
     case.breach_proposed_at = now
     case.save(update_fields=["status", "breach_proposed_by", "breach_proposed_at"])
     _event(case, "breach_proposed", acting, f"Breach proposed{'' if acting else ' by the system'}: {reason.strip()}", now=now)
-    deciders = _staff(case.lead_organisation_id, (Role.MANAGER,)) + _staff(case.police_organisation_id, (Role.DECISION_MAKER,))
+    deciders = (staff_of(case.lead_organisation_id, (Role.MANAGER,))
+                + staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)))
     proposer = getattr(case.breach_proposed_by, "pk", None)
     notify([u for u in deciders if u.pk != proposer], kind="breach_proposed", key=f"case:{case.pk}:breach:{now.isoformat()}",
            subject=f"Diversion case {case.pk} ({case.crime_reference}): a breach is proposed",
@@ -792,7 +790,7 @@ def confirm_breach(acting, case, *, reason, now):
                                             deadline=case.rereferral_deadline)
     _event(case, "re_referred", acting, f"Breach confirmed and re-referred to police (deadline {_d(re_referral.deadline)}): "
            f"{re_referral.reason}", now=now, detail={"re_referral": re_referral.pk})
-    notify(_staff(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
+    notify(staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
            subject=f"Diversion case {case.pk} ({case.crime_reference}) has been re-referred to police",
            body=f"Receive it and record the outcome. The re-referral deadline is {_d(re_referral.deadline)}.",
            url=_url("case-detail", case.pk))
@@ -921,7 +919,7 @@ def close_case(acting, case, *, outcome_code, now):
     case.save(update_fields=["status", "closed_at"])
     PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now)
     _event(case, "closed", acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
-    notify(_staff(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
+    notify(staff_of(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
            subject=f"Diversion case {case.pk} ({case.crime_reference}) has closed as completed",
            url=_url("case-detail", case.pk))
     audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
@@ -960,7 +958,7 @@ def deadline_warnings(*, now):
     for case in cases:
         days = marks[case.rereferral_deadline]
         if case.lead_organisation_id not in staff:
-            staff[case.lead_organisation_id] = _staff(case.lead_organisation, (Role.CASEWORKER, Role.MANAGER))
+            staff[case.lead_organisation_id] = staff_of(case.lead_organisation, (Role.CASEWORKER, Role.MANAGER))
         plural = "s" if days != 1 else ""
         told += len(notify(
             staff[case.lead_organisation_id] + [case.decision_maker], kind="deadline",

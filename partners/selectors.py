@@ -20,3 +20,10 @@ def audit_events(acting, *, user=None, organisation=None, action="", object_type
     if date_to:
         events = events.filter(occurred_at__lte=date_to)
     return events.order_by("-occurred_at", "-id")
+
+
+def staff_of(organisation, roles):
+    """The people of an organisation (or its id) in the given roles: who to tell about its work."""
+    from .models import Membership
+
+    return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]

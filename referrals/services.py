@@ -17,6 +17,7 @@ from django.utils import timezone
 from notifications.services import notify
 from partners import access, audit
 from partners.models import Membership, OrganisationKind, Role
+from partners.selectors import staff_of
 from partners.workdays import is_working_day
 
 from . import rules
@@ -416,10 +417,6 @@ def _referrer_users(referral):
     return [referral.created_by]
 
 
-def _organisation_staff(organisation, roles=(Role.CASEWORKER, Role.MANAGER)):
-    return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]
-
-
 def decision_problems(decision, *, rag, organisation, programme, signpost_to, decline_reason, reason, question):
     problems = {}
     if decision not in Decision.values:
@@ -482,7 +479,7 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
             access.grant(organisation, "view", referral.young_person, by=acting)
         _event(referral, Kind.ALLOCATED, acting, f"Allocated to {organisation.name}: {allocation.programme}", now=now,
                shared=True, detail={"organisation": organisation.pk, "allocation": allocation.pk, "reason": reason})
-        notify(_organisation_staff(organisation), kind="allocation", key=f"allocation:{allocation.pk}",
+        notify(staff_of(organisation, (Role.CASEWORKER, Role.MANAGER)), kind="allocation", key=f"allocation:{allocation.pk}",
                subject=f"Referral {ref} has been allocated to {organisation.name}",
                body="Please accept it or hand it back within the deadline shown in the portal.",
                url=reverse("allocation-detail", args=[allocation.pk]))
@@ -723,7 +720,7 @@ def escalate_late_allocations(*, now):
     told = 0
     for allocation in late:
         if allocation.organisation_id not in managers:
-            managers[allocation.organisation_id] = _organisation_staff(allocation.organisation, roles=(Role.MANAGER,))
+            managers[allocation.organisation_id] = staff_of(allocation.organisation, (Role.MANAGER,))
         what = "accept" if allocation.state == Allocation.State.PENDING else "first-contact"
         told += len(notify(
             managers[allocation.organisation_id], kind="escalation", key=f"allocation-late:{allocation.pk}:{what}",
