@@ -95,6 +95,10 @@ def run(name, *, now=None, trigger="beat"):
         record.error = _first_line(exc)
         logger.exception("job %s run %s failed: %s", name, record.pk, record.error)
     finally:
+        if record.outcome == JobRun.Outcome.RUNNING:
+            # Interrupted by something that is not an ordinary exception (a hard time limit, a shutdown).
+            record.outcome = JobRun.Outcome.FAILED
+            record.error = record.error or "Interrupted before it finished"
         record.finished_at = timezone.now()
         record.save(update_fields=["outcome", "counts", "error", "finished_at"])
         release(name, holder)

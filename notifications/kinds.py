@@ -10,10 +10,15 @@ OPTIONAL = {
     "info_answered": "Referrers' answers to the VRU's questions",
     "digest": "The morning triage digest",
     "case_started": "New diversion cases your organisation leads",
+    "at_risk": "Diversion cases put at risk by a missed condition",
     "breach_proposed": "Breaches proposed on diversion cases",
     "re_referral": "Cases re-referred to police",
     "closure": "Diversion cases ready to close",
     "case_closed": "Diversion cases closed",
     "deadline": "Re-referral deadline warnings",
+    "cohort_review": "Cohort reviews due or overdue",
 }
-ALWAYS = {"escalation": "Escalations of overdue or late work (always sent)"}
+ALWAYS = {
+    "escalation": "Escalations of overdue or late work (always sent)",
+    "breach_due": "Breaches the system proposes on cases at risk for 5 working days (always sent)",
+}

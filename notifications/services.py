@@ -1,5 +1,8 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from partners import audit
 
@@ -7,29 +10,76 @@ from .kinds import ALWAYS, OPTIONAL
 from .models import EmailOptOut, Notification, OutboxMessage
 
 
-def notify(users, *, kind, key, subject, body="", url=""):
-    """Tell each user once (per key): an in-portal notification and a queued email.
+@dataclass(frozen=True)
+class Message:
+    """One event to tell some people about; `key` names the event, so each person is told once."""
 
-    Runs inside the caller's transaction, so a rolled-back action tells nobody.
+    users: Iterable
+    key: str
+    subject: str
+    body: str = ""
+    url: str = ""
+
+
+def _email(note):
+    body = f"{note.body}\n\n{settings.PORTAL_URL}{note.url}" if note.url else note.body
+    return OutboxMessage(notification=note, to=note.user.email, subject=note.subject, body=body)
+
+
+def notify_many(kind, items):
+    """Tell many people about many events of one kind, in a number of queries that does not grow with them.
+
+    `items` are Messages or (users, key, subject, body, url) tuples. Each person gets an in-portal
+    notification once per key (the unique (user, key) constraint decides) and, unless they opted out
+    of this kind (kinds in ALWAYS cannot be), a queued email. Runs inside the caller's transaction,
+    so a rolled-back action tells nobody. Returns the notifications created.
     """
+    wanted = {}
+    for item in items:
+        message = item if isinstance(item, Message) else Message(*item)
+        for user in message.users:
+            if user is not None and user.is_active:
+                wanted.setdefault((user.pk, message.key), (user, message))
+    if not wanted:
+        return []
+    existing = set(Notification.objects.filter(
+        user_id__in={pk for pk, _ in wanted}, key__in={key for _, key in wanted}).values_list("user_id", "key"))
+    fresh = [pair for pair in wanted.items() if pair[0] not in existing]
+    if not fresh:
+        return []
+    no_email = set() if kind in ALWAYS else set(EmailOptOut.objects.filter(
+        user_id__in={user.pk for _, (user, _) in fresh}, kind=kind).values_list("user_id", flat=True))
+    notes = [Notification(user=user, kind=kind, key=m.key, subject=m.subject, body=m.body, url=m.url)
+             for _, (user, m) in fresh]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(notes)
+            if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: read the new ids
+                ids = dict(((u, k), pk) for u, k, pk in Notification.objects.filter(
+                    user_id__in={n.user_id for n in notes}, key__in={n.key for n in notes}).values_list("user_id", "key", "pk"))
+                for note in notes:
+                    note.pk = ids[(note.user_id, note.key)]
+            OutboxMessage.objects.bulk_create([_email(n) for n in notes if n.user_id not in no_email])
+        return notes
+    except IntegrityError:
+        pass  # another run told some of them since we looked: row by row, skipping those it told
     created = []
-    people = {u.pk: u for u in users if u is not None and u.is_active}
-    no_email = set() if kind in ALWAYS else set(
-        EmailOptOut.objects.filter(user_id__in=list(people), kind=kind).values_list("user_id", flat=True)
-    )
-    for user in people.values():
+    for note in notes:
+        note.pk = None
         try:
             with transaction.atomic():
-                note = Notification.objects.create(user=user, kind=kind, key=key, subject=subject, body=body, url=url)
-                if user.pk not in no_email:
-                    OutboxMessage.objects.create(
-                        notification=note, to=user.email, subject=subject,
-                        body=f"{body}\n\n{settings.PORTAL_URL}{url}" if url else body,
-                    )
+                note.save(force_insert=True)
+                if note.user_id not in no_email:
+                    _email(note).save(force_insert=True)
         except IntegrityError:
-            continue  # already told about this event
+            continue
         created.append(note)
     return created
+
+
+def notify(users, *, kind, key, subject, body="", url=""):
+    """Tell each user once (per key): an in-portal notification and a queued email."""
+    return notify_many(kind, [Message(users, key, subject, body, url)])
 
 
 def mark_read(user, notification_ids, *, now):

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from outcomes.reference import MODES_OF_TRIAL, PATHWAYS, SUMMARY
-from partners.workdays import add_working_days
+from partners.workdays import add_working_days, working_days_between
 
 # ---------------------------------------------------------------------------------------------
 # Calendar months and contracts
@@ -439,6 +439,21 @@ def next_status(current: str | None, action: str) -> str:
 def allowed_actions(current: str | None) -> tuple[str, ...]:
     """The actions allowed from `current`, in the order of ACTIONS (for buttons)."""
     return tuple(a for a in ACTIONS if (current, a) in TRANSITIONS)
+
+
+BREACH_DUE_WORKING_DAYS = 5
+
+
+def breach_due_since(today: date, working_days: int = BREACH_DUE_WORKING_DAYS) -> date:
+    """The latest at-risk date whose case is due a breach decision on `today`.
+
+    A case at risk for `working_days` working days (bank holidays excluded) with a condition still
+    missed is put to the lead agency's managers to decide on a breach: the system asks, people decide.
+    """
+    day = today
+    while working_days_between(day, today) < working_days:
+        day -= timedelta(days=1)
+    return day
 
 
 def breach_confirmer_problem(proposer_id, confirmer_id) -> str | None:

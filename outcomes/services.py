@@ -21,10 +21,10 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.models import Area, OrganisationKind, Role
-from partners.selectors import staff_of
+from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import add_working_days
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Ethnicity, Referral, Sex, YoungPerson
@@ -645,7 +645,9 @@ def _computed(condition, attended, assessed):
 def refresh_case(case, *, today, now=None):
     """Recompute the conditions of a live case from its interventions, then put it at risk (or back) as they say.
 
-    Reused by the daily sweep: idempotent, it writes only what changed. Returns the case.
+    Called by every action that records or corrects work, so progress is always current; the daily sweep
+    (outcomes/sweep.py) makes the same time-driven changes for all cases at once. Idempotent, it writes
+    only what changed. Returns the case.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -951,20 +953,16 @@ def deadline_warnings(*, now):
     today = _today(now)
     marks = {today + timedelta(days=d): d for d in rules.WARNING_DAYS}
     waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
-    cases = DiversionCase.objects.filter(waiting, rereferral_deadline__in=list(marks)).select_related(
-        "lead_organisation", "decision_maker")
-    staff = {}
-    told = 0
+    cases = list(DiversionCase.objects.filter(waiting, rereferral_deadline__in=list(marks)).select_related("decision_maker"))
+    staff = staff_by_organisation({case.lead_organisation_id for case in cases}, (Role.CASEWORKER, Role.MANAGER))
+    messages = []
     for case in cases:
         days = marks[case.rereferral_deadline]
-        if case.lead_organisation_id not in staff:
-            staff[case.lead_organisation_id] = staff_of(case.lead_organisation, (Role.CASEWORKER, Role.MANAGER))
         plural = "s" if days != 1 else ""
-        told += len(notify(
-            staff[case.lead_organisation_id] + [case.decision_maker], kind="deadline",
-            key=f"case:{case.pk}:deadline:{days}",
-            subject=f"{days} day{plural} to the re-referral deadline of case {case.pk} ({case.crime_reference})",
-            body=f"Police must receive this case by {_d(case.rereferral_deadline)} if it is to be prosecuted.",
-            url=_url("case-detail", case.pk),
+        messages.append(Message(
+            staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
+            f"{days} day{plural} to the re-referral deadline of case {case.pk} ({case.crime_reference})",
+            f"Police must receive this case by {_d(case.rereferral_deadline)} if it is to be prosecuted.",
+            _url("case-detail", case.pk),
         ))
-    return {"cases": len(cases), "told": told}
+    return {"cases": len(cases), "told": len(notify_many("deadline", messages))}

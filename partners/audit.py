@@ -2,7 +2,7 @@
 
 from .models import AuditAction, AuditEvent
 
-__all__ = ["AuditAction", "record", "client_ip"]
+__all__ = ["AuditAction", "record", "record_many", "client_ip"]
 
 
 def client_ip(request):
@@ -21,6 +21,12 @@ def _young_person_id(obj):
 
 def record(who, action, obj=None, *, young_person_id=None, detail=None, request=None, email=""):
     """Append one event. `who` is a request, an Acting, a user or None (a scheduled job)."""
+    event = _event(who, action, obj, young_person_id=young_person_id, detail=detail, request=request, email=email)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(who, action, obj=None, *, young_person_id=None, detail=None, request=None, email=""):
     from .access import Acting
 
     acting = who
@@ -31,7 +37,7 @@ def record(who, action, obj=None, *, young_person_id=None, detail=None, request=
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     organisation = acting.organisation if isinstance(acting, Acting) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_email=(user.email if user is not None else email)[:254],
         organisation=organisation,
@@ -42,3 +48,9 @@ def record(who, action, obj=None, *, young_person_id=None, detail=None, request=
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+def record_many(who, action, items):
+    """Append one event per (record, detail) pair in one insert: for jobs that change many records at once."""
+    events = [_event(who, action, obj, detail=detail) for obj, detail in items]
+    return AuditEvent.objects.bulk_create(events)

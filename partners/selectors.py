@@ -27,3 +27,13 @@ def staff_of(organisation, roles):
     from .models import Membership
 
     return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]
+
+
+def staff_by_organisation(organisations, roles):
+    """staff_of for many organisations (ids) in one query: organisation id -> its people in those roles."""
+    from .models import Membership
+
+    staff = {pk: [] for pk in organisations}
+    for m in Membership.objects.filter(organisation_id__in=list(staff), role__in=roles).select_related("user"):
+        staff[m.organisation_id].append(m.user)
+    return staff

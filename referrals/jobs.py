@@ -1,6 +1,7 @@
 from jobs.registry import job
 
 from . import services
+from .retention import apply_retention
 
 
 @job("lapse_claims", description="End triage claims idle for 2 hours, so the items return to the queue.")
@@ -21,3 +22,8 @@ def triage_digest(now):
 @job("allocation_escalations", description="Allocations not accepted, or first contact late: escalated to the partner's manager.")
 def allocation_escalations(now):
     return services.escalate_late_allocations(now=now)
+
+
+@job("retention", description="Weekly: anonymise the records of young people past the retention rule, keeping the figures.")
+def retention(now):
+    return apply_retention(now)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partners.models import Area, Organisation
@@ -45,6 +46,18 @@ class Ethnicity(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+# Shown instead of a name once the retention job has anonymised a young person's records.
+ANONYMISED_LABEL = "Record anonymised under the retention rule"
+
+
+def _born(date_of_birth, anonymised):
+    if date_of_birth is None:
+        return ""
+    if anonymised:
+        return f"{date_of_birth.year} (exact date removed under the retention rule)"
+    return date_format(date_of_birth, "j F Y")
+
+
 class YoungPerson(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -72,13 +85,24 @@ class YoungPerson(models.Model):
         ]
 
     def __str__(self):
+        if self.is_anonymised:
+            return ANONYMISED_LABEL
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+    @property
     def display_name(self):
-        if self.preferred_name:
+        if self.preferred_name and not self.is_anonymised:
             return f"{self.given_name} ({self.preferred_name}) {self.family_name}"
         return str(self)
+
+    @property
+    def born(self):
+        """The date of birth as pages show it: after retention only the year is true (the day kept is 1 July)."""
+        return _born(self.date_of_birth, self.is_anonymised)
 
 
 class Status(models.TextChoices):
@@ -240,8 +264,19 @@ class Referral(models.Model):
         return self.reference or f"Draft referral {self.pk}"
 
     @property
+    def is_anonymised(self):
+        # Submission requires both names, so a submitted referral without them has been through retention.
+        return self.status != Status.DRAFT and not self.given_name and not self.family_name
+
+    @property
     def subject_name(self):
+        if self.is_anonymised:
+            return ANONYMISED_LABEL
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def born(self):
+        return _born(self.date_of_birth, self.is_anonymised)
 
 
 class ReferralConcern(models.Model):
@@ -416,3 +451,31 @@ class YoungPersonUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         pass
+
+
+class RetentionAction(models.Model):
+    """What the retention job did to one young person's records, for an auditor: ids, dates and the rule, never personal data.
+
+    One per young person and action: the unique key is what makes a second run (or a rerun after
+    a crash) change nothing for someone already done.
+    """
+
+    class Action(models.TextChoices):
+        ANONYMISED = "anonymised", "Anonymised"
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.PROTECT, related_name="retention_actions")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField()
+    rule = models.CharField(max_length=200)
+    last_activity_on = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "action"], name="retention_once_per_person"),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.get_action_display()} young person {self.young_person_id} on {self.at:%Y-%m-%d}"

@@ -14,10 +14,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.models import Membership, OrganisationKind, Role
-from partners.selectors import staff_of
+from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import is_working_day
 
 from . import rules
@@ -697,16 +697,16 @@ def morning_digest(*, now):
     told = notify(_vru_staff([Role.TRIAGER]), kind="digest", key=f"digest:{today.isoformat()}",
                   subject=f"Triage queue for {today:%A %d %B}", body=body, url=reverse("triage-queue"))
     leads = _vru_staff([Role.MANAGER])
-    escalated = 0
-    for referral in Referral.objects.filter(status__in=rules.QUEUE_STATUSES, triage_deadline__lt=now).only(
-            "pk", "reference", "triage_deadline"):
-        escalated += len(notify(
-            leads, kind="escalation", key=f"overdue:{referral.pk}:{referral.triage_deadline:%Y%m%d%H%M}",
-            subject=f"Overdue for triage: {referral.reference}",
-            body=f"The decision was due {timezone.localtime(referral.triage_deadline):%d %B %H:%M}.",
-            url=reverse("triage-referral", args=[referral.pk]),
-        ))
-    return {"digest": len(told), "escalated": escalated}
+    overdue = Referral.objects.filter(status__in=rules.QUEUE_STATUSES, triage_deadline__lt=now).only(
+        "pk", "reference", "triage_deadline")
+    escalated = notify_many("escalation", [
+        Message(leads, f"overdue:{referral.pk}:{referral.triage_deadline:%Y%m%d%H%M}",
+                f"Overdue for triage: {referral.reference}",
+                f"The decision was due {timezone.localtime(referral.triage_deadline):%d %B %H:%M}.",
+                reverse("triage-referral", args=[referral.pk]))
+        for referral in overdue
+    ])
+    return {"digest": len(told), "escalated": len(escalated)}
 
 
 def escalate_late_allocations(*, now):
@@ -715,17 +715,16 @@ def escalate_late_allocations(*, now):
     late = Allocation.objects.filter(
         Q(state=Allocation.State.PENDING, accept_due__lt=now)
         | Q(state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today)
-    ).select_related("referral", "organisation")
-    managers = {}
-    told = 0
+    ).select_related("referral")
+    late = list(late)
+    managers = staff_by_organisation({allocation.organisation_id for allocation in late}, (Role.MANAGER,))
+    messages = []
     for allocation in late:
-        if allocation.organisation_id not in managers:
-            managers[allocation.organisation_id] = staff_of(allocation.organisation, (Role.MANAGER,))
         what = "accept" if allocation.state == Allocation.State.PENDING else "first-contact"
-        told += len(notify(
-            managers[allocation.organisation_id], kind="escalation", key=f"allocation-late:{allocation.pk}:{what}",
-            subject=f"Late: {'accepting' if what == 'accept' else 'first contact for'} {allocation.referral.reference}",
-            body="This allocation is past its deadline. The VRU can see it is late.",
-            url=reverse("allocation-detail", args=[allocation.pk]),
+        messages.append(Message(
+            managers[allocation.organisation_id], f"allocation-late:{allocation.pk}:{what}",
+            f"Late: {'accepting' if what == 'accept' else 'first contact for'} {allocation.referral.reference}",
+            "This allocation is past its deadline. The VRU can see it is late.",
+            reverse("allocation-detail", args=[allocation.pk]),
         ))
-    return {"late": len(late), "told": told}
+    return {"late": len(late), "told": len(notify_many("escalation", messages))}
