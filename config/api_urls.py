@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from cohorts.api import CohortMemberViewSet, CohortViewSet, PlanActionViewSet
 from outcomes.api import (
     AssessmentViewSet,
     ConditionViewSet,
@@ -24,6 +25,7 @@ from outcomes.api import (
     SessionViewSet,
 )
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
+from reporting.api import FiguresViewSet
 
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")
@@ -38,6 +40,10 @@ router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("re-referrals", ReReferralViewSet, basename="api-rereferral")
 router.register("outcome-codes", OutcomeCodeViewSet, basename="api-outcome-code")
 router.register("offences", OffenceViewSet, basename="api-offence")
+router.register("figures", FiguresViewSet, basename="api-figures")
+router.register("cohorts", CohortViewSet, basename="api-cohort")
+router.register("cohort-members", CohortMemberViewSet, basename="api-cohort-member")
+router.register("plan-actions", PlanActionViewSet, basename="api-plan-action")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "referrals",
     "outcomes",
     "cohorts",
+    "reporting",
     "notifications",
     "jobs",
 ]
@@ -170,6 +171,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@vrp.example.o
 # Links in emails point here.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Retention (DOMAIN.md, data protection): a young person's records are anonymised this many years after
+# their last referral, intervention or case closes, or on this birthday if later.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=6)
+RETENTION_MIN_AGE = env.int("RETENTION_MIN_AGE", default=25)
+
 # Celery: Redis in production; a broker that needs no server for the demo.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -203,6 +209,8 @@ JOB_SCHEDULE = {
     "allocation_escalations": crontab(minute=45, hour="8-17", day_of_week="mon-fri"),
     "compliance_sweep": crontab(minute=0, hour=6),
     "deadline_warnings": crontab(minute=15, hour=6),
+    "cohort_reviews": crontab(minute=30, hour=6),
+    "retention": crontab(minute=30, hour=2, day_of_week="sun"),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("jobs.urls")),
     path("", include("outcomes.urls")),
+    path("", include("reporting.urls")),
+    path("", include("cohorts.urls")),
     path("", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -296,7 +296,7 @@ class _Seeder:
         return end
 
     def propose_breach(self, case, lead, day, reason):
-        proposer = self.manager if lead == BIRMINGHAM else None  # elsewhere the daily sweep proposes it
+        proposer = self.manager if lead == BIRMINGHAM else None  # elsewhere the daily sweep proposed it
         services.propose_breach(proposer, case, reason=reason, now=self.when(day, 8 if proposer is None else 12))
 
     def re_refer(self, case, lead, proposed_on, confirmed_on, reason):

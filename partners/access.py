@@ -96,7 +96,11 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "confirm_breach": lambda a: (a.kind == K.POLICE and a.has_role(R.DECISION_MAKER))
     or (a.kind in PARTNER_KINDS and a.has_role(R.MANAGER)),
     "manage_cohorts": lambda a: a.is_vru and a.has_role(R.TRIAGER, R.MANAGER),
+    # Which cohorts is the scope's business (cohorts/access.py): those naming the organisation, all for the VRU.
+    "view_cohorts": lambda a: (a.is_vru and a.has_role(R.TRIAGER, R.MANAGER))
+    or (a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER, R.DECISION_MAKER)),
     "view_figures": lambda a: a.has_role(R.MANAGER),
+    "manage_population": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
     "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER),

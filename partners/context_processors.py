@@ -15,6 +15,8 @@ NAVIGATION = [
     # Lead agencies' caseworkers and managers, and the VRU, reach the same list: one entry per user (see below).
     ("Diversion cases", "cases", "work_allocations"),
     ("Diversion cases", "cases", "triage"),
+    ("Cohorts", "cohort-list", "view_cohorts"),
+    ("Figures", "figures", "view_figures"),
     ("Notifications", "notifications", None),
     ("Outbox", "outbox", "view_outbox"),
     ("Scheduled jobs", "jobs", "view_jobs"),

@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cohorts import selectors as cohort_selectors
 from outcomes import selectors as outcome_selectors
 from outcomes.views_common import may_see_cases
+from partners import access
 from partners.web import apply_errors, flash_error
 
 from . import selectors, services
@@ -171,4 +173,6 @@ def young_person(request, pk):
         "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
         "timeline": outcome_selectors.young_person_timeline(request.acting, person),
         "case_links": may_see_cases(request.acting),
+        "cohort_memberships": cohort_selectors.memberships_of(request.acting, person),
+        "cohort_links": access.can(request.acting, "view_cohorts"),
     })

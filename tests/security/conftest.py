@@ -8,6 +8,7 @@ from partners.models import OrganisationKind as K
 from partners.models import Role
 from referrals import services
 from referrals.models import PossibleMatch
+from tests.cohorts.factories import cohort_with_member
 from tests.factories import OrganisationFactory, member
 from tests.outcomes.factories import make_case
 from tests.referrals.factories import referral_data
@@ -35,10 +36,13 @@ def objects(referrer, triager):
     re_referred = make_case(lead=other_yos, police=other_police, decision_maker=other_decider, status="re_referred")
     services.decide(vru, allocated, decision="allocate", rag="amber", organisation=other_yos, programme="Mentoring", now=now)
     allocation = allocated.allocations.get()
+    # A cohort led by the other YOS with the other police NPU as partner: only the VRU may see it.
+    cohort, cohort_member, plan_action = cohort_with_member(by=triager, lead=other_yos, partners=[other_police],
+                                                            young_person=referral.young_person)
     return SimpleNamespace(
         draft=draft, referral=referral, known=known, allocated=allocated, allocation=allocation,
         match=PossibleMatch.objects.filter(referral=referral).first(),
         event=referral.events.first(), young_person=referral.young_person,
         case=case, re_referred=re_referred, condition=case.conditions.first(), intervention=case.interventions.get(),
-        session=None,
+        session=None, cohort=cohort, cohort_member=cohort_member, plan_action=plan_action,
     )

@@ -50,9 +50,10 @@ FOUNDATION = [
 
 def _rows():
     # Each area keeps its rows in its own module, so features add rows without touching each other.
-    from . import rows_api, rows_outcomes, rows_outcomes_api, rows_referrals, rows_triage
+    from . import rows_api, rows_cohorts, rows_figures, rows_outcomes, rows_outcomes_api, rows_referrals, rows_triage
 
-    return FOUNDATION + rows_referrals.ROWS + rows_triage.ROWS + rows_api.ROWS + rows_outcomes.ROWS + rows_outcomes_api.ROWS
+    return (FOUNDATION + rows_referrals.ROWS + rows_triage.ROWS + rows_api.ROWS + rows_outcomes.ROWS + rows_outcomes_api.ROWS
+            + rows_cohorts.ROWS + rows_figures.ROWS)
 
 
 MATRIX = _rows()

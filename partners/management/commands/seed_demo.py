@@ -11,17 +11,28 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, **options):
+        from cohorts.demo import seed_cohorts
         from outcomes.demo import seed_outcomes
         from referrals.demo import seed_referrals
+        from reporting.demo import seed_history, seed_population
 
         with transaction.atomic():
             orgs, users = seed_organisations_and_users()
             made = seed_referrals(orgs, users)
             cases, interventions = seed_outcomes(orgs, users)
+            cohorts = seed_cohorts(orgs, users)
+            # After the scripted referrals and cases: they seed only into an empty table.
+            history = seed_history(orgs, users)
+            seed_population()
         if made:
             self.stdout.write(f"Added {made} synthetic referrals.")
         if cases or interventions:
             self.stdout.write(f"Added {cases} diversion cases and {interventions} interventions.")
+        if cohorts:
+            self.stdout.write(f"Added {cohorts} cohorts with members, reviews and plans.")
+        if history:
+            self.stdout.write("Added 18 months of history for the figures: {referrals} referrals, {cases} cases, "
+                              "{interventions} interventions.".format(**history))
         if options["quiet_logins"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/ with:"))

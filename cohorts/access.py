@@ -1,0 +1,39 @@
+"""Who sees cohorts, in the terms of partners.access: the VRU sees every cohort; the lead organisation and the
+partner organisations named on a cohort see it, its members, their reviews, tier history and plans.
+
+Registered with partners.access.register_scope when the app is ready, so partners.access stays the one
+policy that every read goes through (access.visible, get_visible_or_404).
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from partners.access import Scope
+
+
+def _named_on_cohort(path=""):
+    """Rows whose cohort (at `path`, "" for the cohort itself) names the acting organisation as lead or partner."""
+    from .models import Cohort
+
+    prefix = f"{path}__" if path else ""
+    cohort_id = f"{path}_id" if path else "pk"
+
+    def own(acting):
+        partners = Cohort.partner_organisations.through.objects.filter(
+            cohort_id=OuterRef(cohort_id), organisation_id=acting.organisation.pk
+        )
+        return Q(**{f"{prefix}lead_organisation_id": acting.organisation.pk}) | Q(Exists(partners))
+
+    return own
+
+
+def _vru(acting):
+    return acting.is_vru
+
+
+SCOPES = {
+    "cohorts.cohort": Scope(everything=_vru, own=_named_on_cohort()),
+    "cohorts.cohortmembership": Scope(everything=_vru, own=_named_on_cohort("cohort")),
+    "cohorts.tierchange": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
+    "cohorts.review": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
+    "cohorts.planaction": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
+}
