@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 ARGS ?=
+# The suite runs on both cores (pytest-xdist, a database per worker); WORKERS=0 runs it in one process.
+WORKERS ?= 2
 
 # Tests run against the local PostgreSQL and Redis; override either in the environment.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-key-not-for-production-9f8e7d6c5b4a SECURE_SSL_REDIRECT=false \
@@ -59,7 +61,13 @@ test: dev-venv assets chromium
 	.venv/bin/ruff check .
 	$(TEST_ENV) $(PY) bin/check_services.py
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) .venv/bin/pytest $(ARGS)
+	$(TEST_ENV) .venv/bin/pytest -n $(WORKERS) --dist loadfile $(ARGS)
+
+# The scale benchmark: a fresh database vrp_bench_$(SCALE) next to DATABASE_URL's, results in bench/results/.
+SCALE ?= large
+bench: venv assets
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(PY) -m bench --scale $(SCALE)
 
 clean:
 	rm -rf var static/build

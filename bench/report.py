@@ -1,0 +1,113 @@
+"""The issue's targets beside each measurement, and the results as JSON and as a markdown table.
+
+The targets are the large scale's (issue 7); a small run reports against them too, for the shape only.
+"""
+
+import json
+import operator
+
+# measurement: (the number compared, how, the target, what the target says)
+TARGETS = {
+    "triage_queue": ("p95_ms", "<", 150, "p95 < 150 ms"),
+    "my_referrals": ("p95_ms", "<", 150, "p95 < 150 ms"),
+    "triage_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
+    "api_referrals_partner": ("p95_ms", "<", 100, "p95 < 100 ms"),
+    "young_person_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
+    "caseload_yos_birmingham": ("p95_ms", "<", 150, "p95 < 150 ms"),
+    "figures_year": ("p95_ms", "<", 1500, "p95 < 1.5 s"),
+    "compliance_sweep": ("cases_per_second", ">=", 20000, "≥ 20,000 cases/s"),
+    "deadline_job": (None, None, None, "none set"),
+    "take_next": ("double_claims", "==", 0, "0 double claims"),
+    "access_vs_guardian": ("ratio", ">=", 5, "≥ 5 times faster"),
+    "load_api": ("errors", "==", 0, "0 errors"),
+    "load_queue": ("errors", "==", 0, "0 errors"),
+}
+LABELS = {
+    "triage_queue": "Triage queue (VRU triager)",
+    "my_referrals": "My referrals (the school with most referrals)",
+    "triage_page": "A referral's triage page",
+    "api_referrals_partner": "API: referrals list for YOS Birmingham (token)",
+    "young_person_page": "A young person's page",
+    "caseload_yos_birmingham": "Caseload, YOS Birmingham",
+    "figures_year": "Figures page, last 12 months",
+    "compliance_sweep": "Daily compliance sweep",
+    "deadline_job": "Re-referral deadline job",
+    "take_next": "Take next: 8 threads at once",
+    "access_vs_guardian": "Partner's referrals: access policy vs guardian generic",
+    "load_api": "Load run: API referrals list (gunicorn, 2 workers)",
+    "load_queue": "Load run: triage queue page (gunicorn, 2 workers)",
+}
+OPS = {"<": operator.lt, ">=": operator.ge, "==": operator.eq}
+
+
+def judge(measurements):
+    for key, (number, op, target, words) in TARGETS.items():
+        result = measurements.get(key)
+        if result is None:
+            continue
+        result["target"] = words
+        if result.get("status", "").startswith("timed out"):
+            result["met"] = False
+            continue
+        if op is None or result.get(number) is None:
+            result["met"] = None
+            continue
+        met = OPS[op](result[number], target)
+        if "queries_constant" in result:  # pages: the query count must not grow with the data either
+            met = met and result["queries_constant"]
+        result["met"] = met
+
+
+def _ms(value):
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def _result(key, r):
+    if r.get("status"):
+        return r["status"], "—"
+    if "p95_ms" in r:
+        queries = str(r["queries"]) if r["queries_constant"] else f"{r['queries_min']}–{r['queries']} (varies)"
+        return f"p50 {_ms(r['p50_ms'])} · p95 {_ms(r['p95_ms'])} · max {_ms(r['max_ms'])} ms ({r['requests']} requests)", queries
+    if key in ("compliance_sweep", "deadline_job"):
+        return f"{r['cases']:,} cases in {r['seconds']:.2f} s: {r['cases_per_second']:,} cases/s", "—"
+    if key == "take_next":
+        return (f"{r['claims']:,} claims in {r['seconds']} s: {r['claims_per_second']:,} claims/s; "
+                f"{r['double_claims']} double claims"), "—"
+    if key == "access_vs_guardian":
+        return (f"ours {_ms(r['ours_p50_ms'])} ms, guardian {_ms(r['guardian_p50_ms'])} ms: {r['ratio']} times "
+                f"({r['visible_referrals']:,} referrals)"), f"{r['ours_queries']} / {r['guardian_queries']}"
+    if key.startswith("load_"):
+        return (f"{r['rps']:,} requests/s, p99 {_ms(r['p99_ms'])} ms, {r['errors']} errors "
+                f"({r['connections']} connections, {r['seconds']} s, {r['tool']})"), "—"
+    return json.dumps(r), "—"
+
+
+def markdown(results):
+    m = results["machine"]
+    lines = [
+        f"Scale **{results['scale']}**, {results['started_at'][:10]}: {m['cpus']} CPUs, PostgreSQL {m['postgresql']}, "
+        f"Python {m['python']}. Load {results['load']['seconds']:.0f} s, whole run {results['total_seconds']:.0f} s.",
+        "",
+        "| Measurement | Result | Queries per request | Target | Met |",
+        "|---|---|---|---|---|",
+    ]
+    for key in TARGETS:
+        r = results["measurements"].get(key)
+        if r is None:
+            continue
+        result, queries = _result(key, r)
+        met = {True: "yes", False: "**no**", None: "—"}[r.get("met")]
+        lines.append(f"| {LABELS[key]} | {result} | {queries} | {r.get('target', '—')} | {met} |")
+    lines += ["", "| Loaded | Rows | Seconds |", "|---|---:|---:|"]
+    lines += [f"| {t['table']} | {t['rows']:,} | {t['seconds']:.2f} |" for t in results["load"]["tables"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(results, out_dir):
+    judge(results["measurements"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    as_json = out_dir / "latest.json"
+    as_markdown = out_dir / "latest.md"
+    as_json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    as_markdown.write_text(markdown(results))
+    return as_json, as_markdown
