@@ -4,6 +4,8 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 ARGS ?=
 # The suite runs on both cores (pytest-xdist, a database per worker); WORKERS=0 runs it in one process.
+# --dist load hands tests out in collection order, so each worker still runs the transactional ones (which
+# empty every table, the migrations' reference data included) after the others, as pytest-django orders them.
 WORKERS ?= 2
 
 # Tests run against the local PostgreSQL and Redis; override either in the environment.
@@ -61,7 +63,7 @@ test: dev-venv assets chromium
 	.venv/bin/ruff check .
 	$(TEST_ENV) $(PY) bin/check_services.py
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) .venv/bin/pytest -n $(WORKERS) --dist loadfile $(ARGS)
+	$(TEST_ENV) .venv/bin/pytest -n $(WORKERS) --dist load $(ARGS)
 
 # The scale benchmark: a fresh database vrp_bench_$(SCALE) next to DATABASE_URL's, results in bench/results/.
 SCALE ?= large
