@@ -197,6 +197,8 @@ class Intervention(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "status", "started_on"], name="intervention_caseload"),
+            # "Our caseload": live ones (ended_on empty) and ended ones, the latest first.
+            models.Index(fields=["organisation", "-ended_on", "-id"], name="intervention_org_ended"),
             models.Index(fields=["young_person"], name="intervention_young_person"),
         ]
         constraints = [

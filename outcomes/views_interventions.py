@@ -37,10 +37,12 @@ def _row(intervention):
 def caseload(request):
     access.require_capability(request.acting, "work_allocations")
     day = today()
-    page = Paginator(selectors.caseload(request.acting, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_row(i) for i in page]
+    ended = request.GET.get("show") == "ended"
+    rows = selectors.caseload(request.acting, today=day, ended=ended)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/caseload.html", {
-        "page": page, "rows": rows, "today": day, "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED),
+        "page": page, "rows": [_row(i) for i in page], "today": day, "ended": ended, "query": "show=ended" if ended else "",
+        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED),
     })
 
 

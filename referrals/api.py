@@ -24,7 +24,7 @@ from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -202,10 +202,19 @@ def _not_others_drafts(acting, queryset):
     return queryset.exclude(Q(status=Status.DRAFT) & ~Q(referring_organisation_id=acting.organisation.pk))
 
 
+class ReferralPagination(CursorPagination):
+    """Newest first, a page at a time by keyset: a partner may see a hundred thousand referrals after a few
+    years, and neither counting them nor skipping to page 2,000 should cost a request what reading them does."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
 class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     """Referrals the caller may see: a referrer its own, the VRU all submitted ones, a partner those allocated to it."""
 
     serializer_class = ReferralSerializer
+    pagination_class = ReferralPagination
     filter_backends = api_settings.DEFAULT_FILTER_BACKENDS
     filterset_class = ReferralFilter
 

@@ -244,6 +244,8 @@ class Referral(models.Model):
                 condition=Q(status__in=["submitted", "in_triage"]),
             ),
             models.Index(fields=["referring_organisation", "-created_at"], name="ref_org_created"),
+            # The API list, newest first, read a page at a time by keyset (ReferralPagination).
+            models.Index(fields=["-created_at", "-id"], name="ref_created"),
             models.Index(fields=["young_person", "-received_at"], name="ref_young_person"),
             models.Index(fields=["status", "received_at"], name="ref_status_received"),
             models.Index(fields=["received_at"], name="ref_received"),

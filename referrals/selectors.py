@@ -36,12 +36,15 @@ def own_referrals(acting, *, status=None):
     )
 
 
-def triage_queue(acting, *, now, area="", source="", concern="", rag=""):
-    """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order."""
+def triage_queue(acting, *, now, area="", source="", concern="", rag="", show=None):
+    """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order.
+
+    `show` maps a section to the slice of it to load (default: all of every section). Which section an item
+    is in needs four columns, read for the whole queue; the full rows are read only for the items shown,
+    so a region's day of intake (800 and more) costs the page what twenty items do.
+    """
     access.require_capability(acting, "triage")
-    queryset = access.visible(
-        acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES).select_related(*LIST_RELATED)
-    )
+    queryset = access.visible(acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES))
     if area:
         queryset = queryset.filter(area=area)
     if source:
@@ -50,16 +53,24 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag=""):
         queryset = queryset.filter(rag=rag)
     if concern:
         queryset = queryset.filter(Q(concerns__concern=concern))
-    items = list(_with_concerns(queryset.order_by("triage_deadline", "id")))
-    sections = OrderedDict((key, []) for key in rules.SECTION_ORDER)
-    for referral in items:
-        referral.section = rules.queue_section(now, referral.triage_deadline, referral.urgent, referral.returned_at is not None)
-        referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
-        sections[referral.section].append(referral)
-    return [
-        {"key": key, "label": rules.SECTION_LABELS[key], "items": rows, "count": len(rows)}
-        for key, rows in sections.items()
-    ]
+    keys = OrderedDict((key, []) for key in rules.SECTION_ORDER)
+    for pk, deadline, urgent, returned_at in queryset.order_by("triage_deadline", "id").values_list(
+            "pk", "triage_deadline", "urgent", "returned_at"):
+        keys[rules.queue_section(now, deadline, urgent, returned_at is not None)].append(pk)
+    shown = {key: pks if show is None else pks[show.get(key, slice(0, 0))] for key, pks in keys.items()}
+    wanted = [pk for pks in shown.values() for pk in pks]
+    rows = {}
+    if wanted:
+        rows = {r.pk: r for r in _with_concerns(Referral.objects.filter(pk__in=wanted).select_related(*LIST_RELATED))}
+    sections = []
+    for key, pks in shown.items():
+        items = [rows[pk] for pk in pks if pk in rows]
+        for referral in items:
+            referral.section = key
+            referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
+        sections.append({"key": key, "label": rules.SECTION_LABELS[key], "items": items, "count": len(keys[key]),
+                         "pks": keys[key]})
+    return sections
 
 
 def referral_for_triage(acting, pk):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,19 +14,41 @@ from outcomes.views_common import may_see_cases
 from partners import access
 from partners.web import apply_errors, flash_error
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms_triage import CorrectionForm, DecisionForm, QueueFilterForm, ReasonForm
 from .models import Decision
+
+# The queue shows the first items of each section; "show all" opens one section, a page at a time.
+QUEUE_PREVIEW = 20
+QUEUE_PAGE = 100
 
 
 @login_required
 def queue(request):
     now = timezone.now()
     form = QueueFilterForm(request.GET or None)
-    sections = selectors.triage_queue(request.acting, now=now, **form.filters())
+    focus = request.GET.get("section")
+    focus = focus if focus in rules.SECTION_ORDER else None
+    number = request.GET.get("page")
+    page = None
+    if focus:
+        wanted = max(1, int(number)) if number and number.isdigit() and len(number) < 7 else 1
+        show = {focus: slice((wanted - 1) * QUEUE_PAGE, wanted * QUEUE_PAGE)}
+        sections = selectors.triage_queue(request.acting, now=now, show=show, **form.filters())
+        page = Paginator(next(s for s in sections if s["key"] == focus)["pks"], QUEUE_PAGE).get_page(wanted)
+        if page.number != wanted:  # past the last page: show the last
+            show = {focus: slice((page.number - 1) * QUEUE_PAGE, page.number * QUEUE_PAGE)}
+            sections = selectors.triage_queue(request.acting, now=now, show=show, **form.filters())
+    else:
+        preview = dict.fromkeys(rules.SECTION_ORDER, slice(0, QUEUE_PREVIEW))
+        sections = selectors.triage_queue(request.acting, now=now, show=preview, **form.filters())
+    filters = request.GET.copy()
+    for name in ("section", "page"):
+        filters.pop(name, None)
     return render(request, "referrals/triage/queue.html", {
         "form": form, "sections": sections, "total": sum(s["count"] for s in sections), "now": now,
-        "query": request.GET.urlencode(),
+        "query": filters.urlencode(), "focus": focus, "page": page,
+        "shown": [s for s in sections if s["key"] == focus] if focus else sections,
     })
 
 

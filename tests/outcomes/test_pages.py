@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from outcomes import services
 from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReReferral, Session
@@ -438,6 +439,19 @@ def test_the_caseload_costs_the_same_number_of_queries_for_3_and_30_intervention
     many = _queries(client, reverse("caseload"))
     assert few == many, (few, many)
     assert Intervention.objects.filter(organisation=yos).count() == 30
+
+
+def test_the_caseload_shows_live_interventions_and_ended_ones_on_their_own_list(client, decision_maker, caseworker,
+                                                                                 police, yos):
+    live, finished = _cases(2, lead=yos, police=police, decision_maker=decision_maker)
+    Intervention.objects.filter(case=finished).update(status="completed", ended_on=timezone.localdate())
+    client.force_login(caseworker)
+    page = client.get(reverse("caseload"))
+    assert [row["intervention"].case_id for row in page.context["rows"]] == [live.pk]
+    assert "1 live intervention" in html(page) and "Show ended interventions" in html(page)
+    ended = client.get(reverse("caseload"), {"show": "ended"})
+    assert [row["intervention"].case_id for row in ended.context["rows"]] == [finished.pk]
+    assert "1 ended intervention" in html(ended)
 
 
 def test_the_re_referrals_inbox_costs_the_same_number_of_queries_for_3_and_30(client, decision_maker, police, yos):

@@ -71,6 +71,51 @@ def test_the_queue_costs_the_same_number_of_queries_for_5_and_200_items(client, 
     assert many <= 12
 
 
+def _overdue_referrals(user, n):
+    _make_referrals(user, n)
+    Referral.objects.filter(status=Status.SUBMITTED).update(triage_deadline=timezone.now() - timedelta(hours=2))
+    return list(Referral.objects.filter(status=Status.SUBMITTED).order_by("triage_deadline", "id").values_list("pk", flat=True))
+
+
+def test_a_long_section_shows_its_first_20_and_a_link_to_all_of_them(client, triager, referrer):
+    overdue = _overdue_referrals(referrer, 25)
+    client.force_login(triager)
+    page = client.get(reverse("triage-queue"))
+    section = next(s for s in page.context["sections"] if s["key"] == "overdue")
+    assert section["count"] == 25 and [r.pk for r in section["items"]] == overdue[:20]
+    html = page.content.decode()
+    assert 'data-testid="count-overdue">25<' in html and "Show all 25" in html
+
+    whole = client.get(reverse("triage-queue"), {"section": "overdue"})
+    assert [s["key"] for s in whole.context["shown"]] == ["overdue"]
+    assert [r.pk for r in whole.context["shown"][0]["items"]] == overdue
+    assert "Show all" not in whole.content.decode() and "Back to the whole queue" in whole.content.decode()
+
+
+def test_one_section_is_paged_and_a_page_past_the_end_shows_the_last(client, triager, referrer, monkeypatch):
+    monkeypatch.setattr("referrals.views_triage.QUEUE_PAGE", 10)
+    overdue = _overdue_referrals(referrer, 25)
+    client.force_login(triager)
+    second = client.get(reverse("triage-queue"), {"section": "overdue", "page": "2"})
+    assert [r.pk for r in second.context["shown"][0]["items"]] == overdue[10:20]
+    assert "Page 2 of 3" in second.content.decode()
+    past = client.get(reverse("triage-queue"), {"section": "overdue", "page": "9"})
+    assert [r.pk for r in past.context["shown"][0]["items"]] == overdue[20:]
+    unknown = client.get(reverse("triage-queue"), {"section": "nonsense"})
+    assert len(unknown.context["shown"]) == 5
+
+
+def test_a_section_costs_the_same_queries_for_a_page_of_25_and_of_250(client, triager, referrer):
+    _overdue_referrals(referrer, 25)
+    client.force_login(triager)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("triage-queue"), {"section": "overdue"})
+    _overdue_referrals(referrer, 225)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("triage-queue"), {"section": "overdue", "page": "2"})
+    assert len(few) == len(many)
+
+
 def test_take_next_claims_the_most_pressing_item_and_opens_it(client, triager, referrer):
     submit(referrer)
     overdue = submit(referrer, now=timezone.now() - timedelta(days=8))
