@@ -172,33 +172,46 @@ def _perm(model, action):
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def _granted_q(model, organisation: Organisation, action: str) -> Q:
-    """Rows for which the organisation's group holds the object permission."""
+def _granted(queryset: models.QuerySet, organisation: Organisation, action: str) -> tuple[models.QuerySet, Q]:
+    """The queryset, and the condition for rows on which the organisation's group holds the object permission."""
+    model = queryset.model
     perm_model = get_group_obj_perms_model(model)
+    codename = f"{action}_{model._meta.model_name}"
     if perm_model is not GroupObjectPermission:
-        rows = perm_model.objects.filter(
-            group_id=organisation.group_id,
-            permission__codename=f"{action}_{model._meta.model_name}",
-            permission__content_type__app_label=model._meta.app_label,
-            content_object_id=OuterRef("pk"),
-        )
-        return Q(Exists(rows))
+        # A join on the grant table's unique (group, permission, object), not EXISTS: OR-ed with "our own",
+        # PostgreSQL hashes an EXISTS over all the group's grants before it reads a row (70 ms for a partner
+        # with 89,000 grants, in the benchmark), where the join probes only the grants of the rows it reads.
+        relation = perm_model._meta.get_field("content_object").related_query_name()
+        permission = Permission.objects.filter(codename=codename, content_type__app_label=model._meta.app_label)
+        alias, n = f"_granted_{action}", 1
+        while alias in queryset.query._filtered_relations:  # visible() applied twice to one queryset
+            alias, n = f"_granted_{action}_{n}", n + 1
+        queryset = queryset.annotate(**{alias: models.FilteredRelation(relation, condition=Q(**{
+            f"{relation}__group_id": organisation.group_id,
+            f"{relation}__permission_id": models.Subquery(permission.values("pk")[:1]),
+        }))})
+        query = queryset.query
+        if query.select_for_update and not query.select_for_update_of:
+            # FOR UPDATE may not lock the nullable side of the join: lock the rows themselves, as before.
+            queryset = queryset.select_for_update(of=("self",), nowait=query.select_for_update_nowait,
+                                                  skip_locked=query.select_for_update_skip_locked,
+                                                  no_key=query.select_for_no_key_update)
+        return queryset, Q(**{f"{alias}__isnull": False})
     ids = get_objects_for_group(
         organisation.group, _perm(model, action), klass=model.objects.all(), accept_global_perms=False
     ).values("pk")
-    return Q(pk__in=ids)
+    return queryset, Q(pk__in=ids)
 
 
 def visible(who, queryset: models.QuerySet, action: str = "view") -> models.QuerySet:
     """The rows of `queryset` that this person may `action`. Use for every list."""
     acting = as_acting(who)
-    model = queryset.model
     if acting.organisation is None:
         return queryset.none()
-    scope = SCOPES.get(model._meta.label_lower, Scope())
+    scope = SCOPES.get(queryset.model._meta.label_lower, Scope())
     if scope.everything(acting):
         return queryset
-    condition = _granted_q(model, acting.organisation, action)
+    queryset, condition = _granted(queryset, acting.organisation, action)
     if scope.own is not None:
         condition |= scope.own(acting)
     return queryset.filter(condition)
