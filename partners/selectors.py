@@ -24,9 +24,8 @@ def audit_events(acting, *, user=None, organisation=None, action="", object_type
 
 def staff_of(organisation, roles):
     """The people of an organisation (or its id) in the given roles: who to tell about its work."""
-    from .models import Membership
-
-    return [m.user for m in Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")]
+    pk = getattr(organisation, "pk", organisation)
+    return staff_by_organisation([pk], roles)[pk]
 
 
 def staff_by_organisation(organisations, roles):

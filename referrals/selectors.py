@@ -36,12 +36,12 @@ def own_referrals(acting, *, status=None):
     )
 
 
-def triage_queue(acting, *, now, area="", source="", concern="", rag="", show=None):
+def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=None):
     """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order.
 
-    `show` maps a section to the slice of it to load (default: all of every section). Which section an item
-    is in needs four columns, read for the whole queue; the full rows are read only for the items shown,
-    so a region's day of intake (800 and more) costs the page what twenty items do.
+    `pick(section, ids)` returns which of a section's ids (in queue order) to load (default: all). Which
+    section an item is in needs four columns, read for the whole queue; the full rows are read only for the
+    items picked, so a region's day of intake (800 and more) costs the page what twenty items do.
     """
     access.require_capability(acting, "triage")
     queryset = access.visible(acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES))
@@ -57,7 +57,7 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", show=No
     for pk, deadline, urgent, returned_at in queryset.order_by("triage_deadline", "id").values_list(
             "pk", "triage_deadline", "urgent", "returned_at"):
         keys[rules.queue_section(now, deadline, urgent, returned_at is not None)].append(pk)
-    shown = {key: pks if show is None else pks[show.get(key, slice(0, 0))] for key, pks in keys.items()}
+    shown = {key: pks if pick is None else list(pick(key, pks)) for key, pks in keys.items()}
     wanted = [pk for pks in shown.values() for pk in pks]
     rows = {}
     if wanted:
@@ -68,8 +68,7 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", show=No
         for referral in items:
             referral.section = key
             referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
-        sections.append({"key": key, "label": rules.SECTION_LABELS[key], "items": items, "count": len(keys[key]),
-                         "pks": keys[key]})
+        sections.append({"key": key, "label": rules.SECTION_LABELS[key], "items": items, "count": len(keys[key])})
     return sections
 
 

@@ -29,19 +29,18 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     focus = request.GET.get("section")
     focus = focus if focus in rules.SECTION_ORDER else None
-    number = request.GET.get("page")
-    page = None
-    if focus:
-        wanted = max(1, int(number)) if number and number.isdigit() and len(number) < 7 else 1
-        show = {focus: slice((wanted - 1) * QUEUE_PAGE, wanted * QUEUE_PAGE)}
-        sections = selectors.triage_queue(request.acting, now=now, show=show, **form.filters())
-        page = Paginator(next(s for s in sections if s["key"] == focus)["pks"], QUEUE_PAGE).get_page(wanted)
-        if page.number != wanted:  # past the last page: show the last
-            show = {focus: slice((page.number - 1) * QUEUE_PAGE, page.number * QUEUE_PAGE)}
-            sections = selectors.triage_queue(request.acting, now=now, show=show, **form.filters())
-    else:
-        preview = dict.fromkeys(rules.SECTION_ORDER, slice(0, QUEUE_PREVIEW))
-        sections = selectors.triage_queue(request.acting, now=now, show=preview, **form.filters())
+    pages = {}
+
+    def pick(section, ids):
+        if focus is None:
+            return ids[:QUEUE_PREVIEW]
+        if section != focus:
+            return []
+        pages[section] = Paginator(ids, QUEUE_PAGE).get_page(request.GET.get("page"))  # past the end: the last page
+        return pages[section].object_list
+
+    sections = selectors.triage_queue(request.acting, now=now, pick=pick, **form.filters())
+    page = pages.get(focus)
     filters = request.GET.copy()
     for name in ("section", "page"):
         filters.pop(name, None)
