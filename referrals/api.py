@@ -125,6 +125,12 @@ class ReferralSerializer(serializers.ModelSerializer):
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
     upn = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="Unique pupil number.")
     nhs_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    # Left out or null is "not answered", never No (a form-encoded BooleanField would otherwise read a missing
+    # value as False); submitting refuses an unanswered question with a field error.
+    urgent = serializers.BooleanField(
+        required=False, allow_null=True,
+        help_text="Is the young person at immediate risk of harm? Null until answered; needed to submit.",
+    )
     submit = serializers.BooleanField(
         write_only=True, required=False, default=False,
         help_text="Submit to the VRU now. If the referral is incomplete nothing is saved and the answer is 400.",

@@ -311,10 +311,9 @@ class UrgencyForm(_StepForm):
 
     @classmethod
     def initial_from(cls, referral):
-        # A draft starts as not urgent: show "No" as chosen only once the referrer has got past this page.
-        answered = referral.urgent or referral.lawful_basis or referral.informed
+        # None is "not answered": no radio is chosen until the referrer answers.
         return {
-            "urgent": ("yes" if referral.urgent else "no") if answered else None,
+            "urgent": {True: "yes", False: "no"}.get(referral.urgent),
             "urgency_reason": referral.urgency_reason,
         }
 
@@ -392,7 +391,7 @@ def first_unanswered_step(referral, concerns):
             return slug
         if any(not getattr(referral, name) for name in needs.get(slug, ())):
             return slug
-        if slug == "urgency" and referral.urgent and not referral.urgency_reason:
+        if slug == "urgency" and (referral.urgent is None or (referral.urgent and not referral.urgency_reason)):
             return slug
     return None
 

@@ -213,7 +213,8 @@ class Referral(models.Model):
 
     # The concern.
     account = models.TextField(blank=True, validators=[validate_account_length])
-    urgent = models.BooleanField(default=False)
+    # None until the referrer answers "Is the young person at immediate risk of harm?": never assumed to be No.
+    urgent = models.BooleanField(null=True, blank=True)
     urgency_reason = models.TextField(blank=True)
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, blank=True)
     informed = models.CharField(max_length=20, choices=Informed.choices, blank=True)
@@ -260,6 +261,11 @@ class Referral(models.Model):
                 condition=Q(claimed_by__isnull=True) | Q(status__in=["submitted", "in_triage"]),
             ),
             models.CheckConstraint(name="ref_account_length", condition=LessThanOrEqual(Length("account"), 20000)),
+            # Only a draft may leave the urgency question unanswered: triage deadlines depend on it.
+            models.CheckConstraint(
+                name="ref_submitted_urgency_answered",
+                condition=Q(status="draft") | Q(urgent__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -392,6 +398,8 @@ class ReferralEvent(models.Model):
         ACCEPTED = "accepted", "Allocation accepted"
         HANDED_BACK = "handed_back", "Allocation handed back"
         FIRST_CONTACT = "first_contact", "First contact made"
+        WORK_STARTED = "work_started", "Work started"
+        WORK_ENDED = "work_ended", "Work ended"
         CORRECTION = "correction", "Correction"
         CLOSED = "closed", "Closed"
 

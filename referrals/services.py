@@ -174,7 +174,9 @@ def submission_problems(referral, concerns, *, today):
         )
     if referral.informed == "not_told" and not referral.not_informed_reason.strip():
         problems["not_informed_reason"] = "Explain why telling them would put them at risk"
-    if referral.urgent and not referral.urgency_reason.strip():
+    if referral.urgent is None:
+        problems["urgent"] = "Select yes if the young person is at immediate risk of harm"
+    elif referral.urgent and not referral.urgency_reason.strip():
         problems["urgency_reason"] = "Explain the immediate risk of harm"
     return problems
 

@@ -227,6 +227,7 @@ _OPTIONAL = {"preferred_name", "gender_identity", "upn", "nhs_number"}
 def _summary_sections(referral, concerns):
     """The check-your-answers rows, per step: (title, slug, [(label, value, field)])."""
     concern_labels = [Concern(c.concern).label for c in concerns]
+    # None (not answered) has no entry: the page says "Not answered" rather than guessing No.
     yes_no = {True: "Yes – immediate risk of harm", False: "No"}
     sections = [
         ("About the young person", "young-person", [
@@ -246,7 +247,7 @@ def _summary_sections(referral, concerns):
             ("What has happened", referral.account, "account"),
         ]),
         ("Urgency", "urgency", [
-            ("Immediate risk of harm", yes_no[referral.urgent], "urgent"),
+            ("Immediate risk of harm", yes_no.get(referral.urgent, ""), "urgent"),
         ] + ([("Why it is urgent", referral.urgency_reason, "urgency_reason")] if referral.urgent else [])),
         ("Sharing information", "sharing", [
             ("Lawful basis", referral.get_lawful_basis_display() if referral.lawful_basis else "", "lawful_basis"),

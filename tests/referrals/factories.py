@@ -26,6 +26,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     ethnicity = "not_stated"
     area = "birmingham"
     account = "Synthetic account of a concern."
+    urgent = False  # answered explicitly: the model has no default answer
     lawful_basis = "public_task"
     informed = "young_person"
 
