@@ -192,6 +192,13 @@ class Intervention(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     next_session_on = models.DateField(null=True, blank=True, help_text="The next session booked, if any.")
+    # Work started on an allocation (null for a diversion case's intervention and for rows made before this field).
+    allocation = models.ForeignKey("referrals.Allocation", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="interventions")
+    # As the caseworker planned it when starting; null for rows made before it was asked.
+    planned_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A double-clicked Start work (page or API) carries the same key: one intervention, not two.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -206,6 +213,11 @@ class Intervention(models.Model):
                 name="intervention_ended_after_start",
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
             ),
+            # One piece of work per allocation: a second Start work is refused, not a second caseload row.
+            models.UniqueConstraint(fields=["allocation"], condition=Q(allocation__isnull=False),
+                                    name="intervention_one_per_allocation"),
+            models.CheckConstraint(name="intervention_planned_sessions_positive",
+                                   condition=Q(planned_sessions__isnull=True) | Q(planned_sessions__gte=1)),
         ]
 
     def __str__(self):
