@@ -15,6 +15,7 @@ a caseworker is confirmed, or given a further chance, by a different person.
 from dataclasses import asdict
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,7 +30,7 @@ from partners.workdays import add_working_days
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Ethnicity, Referral, Sex, YoungPerson
 
-from . import rules
+from . import rules, selectors
 from .models import (
     Assessment,
     Attendance,
@@ -207,16 +208,53 @@ def _conditions_for(pathway, start, end, sessions):
 
 
 def _sees(organisation, obj):
+def _extra_conditions(extras, standard, start, end):
+    """Further conditions for a new contract, as condition rows; ValidationError on "conditions" if any is wrong."""
+    extras = list(extras or ())
+    rows, problems = [], []
+    for extra in extras:
+        description, due_on = (extra.get("description") or "").strip(), extra.get("due_on")
+        if not description:
+            problems.append("Describe each further condition")
+        elif len(description) > 300:
+            problems.append("Describe each further condition in 300 characters or fewer")
+        elif due_on is None or not start < due_on <= end:
+            problems.append(f"{description}: the due date must be after the start, {_d(start)}, and on or before "
+                            f"the contract end, {_d(end)}")
+        else:
+            rows.append({"kind": rules.OTHER, "description": description, "due_on": due_on, "target": None})
+    try:
+        rules.check_condition_count(standard + len(extras))
+    except ValueError as exc:
+        problems.append(f"{exc}: the pathway's standard ones are {standard}, so add at most "
+                        f"{rules.MAX_CONDITIONS - standard} more")
+    if problems:
+        raise ValidationError({"conditions": problems})
+    return rows
+
+
     return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
 
 
 @transaction.atomic
 def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_organisation, start_date, now,
                young_person=None, person=None, aggravating=False, admission=False, sufficient_evidence=False,
-               history="none", contract_months=None, sessions=None, programme=None, acknowledge_deadline=False):
-    """A police decision maker diverts a crime: the contract, its conditions and the lead agency's intervention."""
+               history="none", contract_months=None, sessions=None, programme=None, acknowledge_deadline=False,
+               extra_conditions=(), idempotency_key=None):
+    """A police decision maker diverts a crime: the contract, its conditions and the lead agency's intervention.
+
+    `extra_conditions` are further conditions ({"description", "due_on"}) beside the pathway's standard ones,
+    within the five a contract may have. With an `idempotency_key` (the start journey's id, or the API's
+    Idempotency-Key), a repeat returns the case the first request started: the decision maker's row is locked
+    first, so a double click waits for the first click and then finds its case.
+    """
     acting = access.require_capability(acting, "decide_diversion")
     today = _today(now)
+    if idempotency_key is not None:
+        get_user_model().objects.select_for_update().filter(pk=acting.user.pk).values_list("pk", flat=True).first()
+        existing = selectors.case_started_with_key(acting, idempotency_key, now=now)
+        if existing is not None:
+            return existing
     crime_reference = (crime_reference or "").strip()
     problems = {}
     if not crime_reference:
@@ -280,6 +318,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     except ValueError as exc:
         raise ValidationError({"sessions": str(exc)}) from None
 
+    conditions += _extra_conditions(extra_conditions, len(conditions), start_date, end)
     if young_person is None:
         young_person = YoungPerson.objects.create(
             **{name: person.get(name) or "" for name in ("given_name", "family_name", "sex", "area")},
@@ -319,7 +358,8 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     _event(case, "started", acting, f"{pathway.name} case started: contract {_d(start_date)} to {_d(end)}, "
            f"re-referral deadline {_d(deadline)}", now=now,
            detail={"end_date": end.isoformat(), "deadline": deadline.isoformat(), "acknowledged": case.deadline_acknowledged,
-                   "intervention": intervention.pk, "programme": programme.pk})
+                   "intervention": intervention.pk, "programme": programme.pk,
+                   **({"idempotency_key": str(idempotency_key)} if idempotency_key is not None else {})})
     audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
     audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
     notify(
@@ -332,50 +372,99 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     return case
 
 
-@transaction.atomic
-def add_condition(acting, case, *, description, due_on, now):
-    """A further condition agreed with the young person ("others"), up to the five a contract may have."""
-    acting = access.require_capability(acting, "work_allocations")
+def may_change_conditions(acting, case) -> bool:
+    """The lead agency's caseworkers and managers, and the police decision makers of the case's police organisation.
+
+    Police set the contract's conditions when they divert a crime, so they may add to them and record them
+    met or missed as the contract goes on; the lead agency does the same as it works with the young person.
+    """
+    acting = access.as_acting(acting)
+    org = getattr(acting.organisation, "pk", None)
+    return bool(org) and (
+        (access.can(acting, "work_allocations") and org == case.lead_organisation_id)
+        or (access.can(acting, "decide_diversion") and org == case.police_organisation_id)
+    )
+
+
+def _condition_case(acting, case):
+    """The case, locked, for a change to its conditions: 403 for a role that never changes them, 404 if not visible."""
+    acting = access.as_acting(acting)
+    if not (access.can(acting, "work_allocations") or access.can(acting, "decide_diversion")):
+        raise PermissionDenied("Only caseworkers, managers and police decision makers change a case's conditions.")
     case = _case(acting, case)
-    _lead_staff(acting, case)
+    if not may_change_conditions(acting, case):
+        raise PermissionDenied("Only the lead organisation's caseworkers and managers or the police decision makers "
+                               "of the case can change its conditions.")
+    if case.status not in rules.ACTIVE_STATUSES:
+        raise ValidationError(f"This case is {rules.STATUS_LABELS[case.status]}: its conditions cannot change.", code="status")
+    return acting, case
+
+
+def _own_condition(case, condition):
+    return Condition.objects.select_for_update().get(pk=getattr(condition, "pk", condition), case=case)
+
+
+def _case_id(condition):
+    if isinstance(condition, Condition):
+        return condition.case_id
+    return Condition.objects.filter(pk=condition).values_list("case_id", flat=True).first()  # None: 404 in _case
+
+
+@transaction.atomic
+def add_condition(acting, case, *, description, due_on, now, idempotency_key=None):
+    """A further condition agreed with the young person ("others"), up to the five a contract may have.
+
+    With an idempotency key, a repeat of the same request (a double click, a client's retry) returns the
+    condition the first one added instead of adding another; the case's lock makes the two wait for each other.
+    """
+    acting, case = _condition_case(acting, case)
+    if idempotency_key is not None:
+        existing = selectors.condition_added_with_key(case, idempotency_key)
+        if existing is not None:
+            return existing
     today = _today(now)
     problems = {}
     if _blank(description):
         problems["description"] = "Describe the condition"
-    if due_on is None or due_on <= today:
+    elif len(description.strip()) > 300:
+        problems["description"] = "Describe the condition in 300 characters or fewer"
+    if due_on is None:
+        problems["due_on"] = "Enter the date the condition is due"
+    elif due_on <= today:
         problems["due_on"] = "The due date must be in the future"
     elif due_on > case.end_date:
         problems["due_on"] = f"The due date must be on or before the contract end, {_d(case.end_date)}"
-    if problems:
-        raise ValidationError(problems)
-    if case.status not in rules.ACTIVE_STATUSES:
-        raise ValidationError(f"This case is {rules.STATUS_LABELS[case.status]}: its conditions cannot change.", code="status")
     count = case.conditions.count()
     try:
         rules.check_condition_count(count + 1)
     except ValueError as exc:
-        raise ValidationError(str(exc) + ".", code="too_many") from None
+        raise ValidationError(f"{exc}: this case has {count} already.", code="too_many") from None
+    if problems:
+        raise ValidationError(problems)
     condition = Condition.objects.create(case=case, kind=rules.OTHER, description=description.strip(), due_on=due_on,
                                          position=count)
     _event(case, "condition_added", acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
-           detail={"condition": condition.pk})
+    detail = {"condition": condition.pk}
+    if idempotency_key is not None:
+        detail["idempotency_key"] = str(idempotency_key)
+           detail=detail)
     audit.record(acting, A.UPDATE, case, detail={"action": "add_condition", "condition": condition.pk})
     return condition
 
 
 @transaction.atomic
 def mark_condition_met(acting, condition, *, on, now):
-    """A condition the portal cannot see met by itself (kind "other") is met on a date the caseworker records."""
-    acting = access.require_capability(acting, "record_session")
-    case = _case(acting, condition.case_id)
-    _lead_staff(acting, case)
-    condition = Condition.objects.select_for_update().get(pk=condition.pk)
+    """A condition the portal cannot see met by itself (kind "other") is met on a date a person records."""
+    acting, case = _condition_case(acting, _case_id(condition))
+    condition = _own_condition(case, condition)
     today = _today(now)
     if condition.kind != rules.OTHER:
         raise ValidationError("This condition follows the sessions and assessments recorded: it cannot be marked met by hand.")
     if condition.met_on is not None:
         raise ValidationError("This condition is already met.", code="met")
-    if on is None or on > today:
+    if on is None:
+        raise ValidationError({"on": "Enter the date the condition was met"})
+    if on > today:
         raise ValidationError({"on": "The date must be today or in the past"})
     if on < case.start_date:
         raise ValidationError({"on": f"The date must be on or after the case started, {_d(case.start_date)}"})
@@ -386,6 +475,37 @@ def mark_condition_met(acting, condition, *, on, now):
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_met", "condition": condition.pk})
     refresh_case(case, today=today, now=now)
     return condition
+    condition.refresh_from_db()
+    return condition
+
+
+@transaction.atomic
+def mark_condition_missed(acting, condition, *, reason, now):
+    """A further condition (kind "other") recorded as missed, with why: an active case goes at risk at once.
+
+    The portal cannot see such a condition broken, so a person says so; from then on it is missed as if its
+    due date had passed (refresh_case keeps it missed, the sweep proposes a breach after the usual working
+    days at risk) until someone records it met or gives a further chance.
+    """
+    acting, case = _condition_case(acting, _case_id(condition))
+    condition = _own_condition(case, condition)
+    if condition.kind != rules.OTHER:
+        raise ValidationError("This condition follows the sessions, assessments and offences recorded: it cannot be "
+                              "marked missed by hand.", code="kind")
+    if condition.status == ConditionStatus.MET:
+        raise ValidationError("This condition is met: it cannot be marked missed.", code="met")
+    if condition.status == ConditionStatus.MISSED:
+        raise ValidationError("This condition is already missed.", code="missed")
+    if _blank(reason):
+        raise ValidationError({"reason": "Explain why the condition was missed"})
+    condition.status = ConditionStatus.MISSED
+    condition.missed_reason = reason.strip()
+    condition.save(update_fields=["status", "missed_reason"])
+    _event(case, "condition_missed", acting, f"Recorded as missed: {condition.description}. Why: {condition.missed_reason}",
+           now=now, detail={"condition": condition.pk})
+    audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_missed", "condition": condition.pk})
+    refresh_case(case, today=_today(now), now=now)
+    condition.refresh_from_db()
 
 
 # --- Interventions -------------------------------------------------------------------------------
@@ -639,7 +759,8 @@ def _computed(condition, attended, assessed):
     if condition.kind == rules.NO_REOFFENDING:
         # A recorded re-offence leaves the condition missed until a further chance resets it.
         return condition.progress, None, condition.status == rules.MISSED
-    return condition.progress, condition.met_on, False
+    # A further condition a person recorded as missed stays missed until it is recorded as met.
+    return condition.progress, condition.met_on, condition.status == rules.MISSED
 
 
 def refresh_case(case, *, today, now=None):

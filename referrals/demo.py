@@ -43,7 +43,8 @@ def _data(rng, referrer_org):
         "given_name": rng.choice(GIVEN), "family_name": rng.choice(FAMILY), "date_of_birth": dob,
         "sex": rng.choice(["female", "male", "male"]), "ethnicity": rng.choice(ETHNICITIES),
         "postcode": rng.choice(POSTCODES), "area": referrer_org.area or "birmingham",
-        "account": rng.choice(ACCOUNTS), "lawful_basis": rng.choice(["public_task", "public_task", "legitimate_interests"]),
+        "account": rng.choice(ACCOUNTS), "urgent": False,
+        "lawful_basis": rng.choice(["public_task", "public_task", "legitimate_interests"]),
         "informed": rng.choice(["young_person", "parent"]), "concerns": rng.sample(CONCERNS, rng.randint(1, 3)),
     }
 
@@ -75,6 +76,8 @@ def seed_referrals(orgs, users, target=60):
             if fate == "urgent":
                 data.update(urgent=True, urgency_reason="Threats of retaliation expected tonight.")
                 when = now - timedelta(minutes=rng.randint(10, 150))
+            elif fate == "draft":
+                data["urgent"] = None  # saved for later before the urgency question: shown as Not answered
             draft = services.save_draft(acting, data, now=when)
             made += 1
             if fate == "draft":
