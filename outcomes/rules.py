@@ -321,7 +321,9 @@ def condition_status(
     A condition is met once recorded as met or once progress reaches the target; it is missed
     when its due date has passed without that. No re-offending is different: it cannot be shown
     early, so it is met at the due date unless a re-offence was recorded (`breached`), which
-    misses it at once. `breached` is ignored for other kinds.
+    misses it at once. A further condition ("other") that a person recorded as missed (`breached`) stays
+    missed until it is recorded as met: the portal cannot see such a condition kept. `breached` is ignored
+    for sessions and the assessment, which follow the work recorded.
     """
     if kind not in CONDITION_KINDS:
         raise ValueError(f"Unknown condition kind {kind!r}")
@@ -333,6 +335,8 @@ def condition_status(
         return PENDING
     if met_on is not None or (target is not None and progress is not None and progress >= target):
         return MET
+    if kind == OTHER and breached:
+        return MISSED
     if today > due_on:
         return MISSED
     return PENDING

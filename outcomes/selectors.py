@@ -5,6 +5,8 @@ and subquery annotations, never a query per row). Opening one case or one interv
 audited view, because it shows a young person's record.
 """
 
+from datetime import timedelta
+
 from django.db.models import (
     Case,
     Count,
@@ -247,3 +249,49 @@ def outcome_codes(closing_only=False):
 
 def programmes_of(organisation):
     return Programme.objects.filter(owner=organisation, active=True).order_by("name")
+
+
+# --- Conditions and starting a case ----------------------------------------------------------------
+
+
+def condition_for(acting, pk):
+    """One condition of a case the caller may see (404 otherwise), with its case."""
+    cases = access.visible(acting, DiversionCase.objects.all())
+    queryset = Condition.objects.filter(case__in=cases).select_related("case", "case__pathway", "case__young_person")
+    return access.get_object_or_404_in(queryset, pk=pk)
+
+
+def condition_added_with_key(case, key):
+    """The condition an earlier request with this idempotency key added to this case, or None."""
+    event = CaseEvent.objects.filter(case=case, kind="condition_added", detail__idempotency_key=str(key)).first()
+    if event is None:
+        return None
+    return Condition.objects.filter(case=case, pk=event.detail.get("condition")).first()
+
+
+KEY_DAYS = 7  # how long a start's idempotency key is remembered: far longer than any double click or retry
+
+
+def case_started_with_key(acting, key, *, now):
+    """The case this police organisation started with this idempotency key (a journey id) lately, or None.
+
+    The key lives on the case's "started" timeline entry; only this organisation's entries of the last
+    KEY_DAYS days are read, so the look-up stays small however many cases there are.
+    """
+    since = now - timedelta(days=KEY_DAYS)
+    started = CaseEvent.objects.filter(kind="started", organisation=acting.organisation, at__gte=since,
+                                       detail__idempotency_key=str(key)).values_list("case_id", flat=True)[:1]
+    return access.visible(acting, DiversionCase.objects.filter(pk__in=list(started))).first()
+
+
+def young_people_matching(acting, *, name, date_of_birth, limit=20):
+    """Young people the caller may see born on this date whose first, last or preferred name contains a word of `name`."""
+    words = [w for w in (name or "").split() if w][:4]
+    if not words or date_of_birth is None:
+        return []
+    named = Q()
+    for word in words:
+        named |= Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)
+    known = YoungPerson.objects.filter(named, date_of_birth=date_of_birth, merged_into__isnull=True,
+                                       anonymised_at__isnull=True)
+    return list(access.visible(acting, known).order_by("family_name", "given_name", "pk")[:limit])

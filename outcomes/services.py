@@ -207,7 +207,6 @@ def _conditions_for(pathway, start, end, sessions):
     return conditions
 
 
-def _sees(organisation, obj):
 def _extra_conditions(extras, standard, start, end):
     """Further conditions for a new contract, as condition rows; ValidationError on "conditions" if any is wrong."""
     extras = list(extras or ())
@@ -233,6 +232,7 @@ def _extra_conditions(extras, standard, start, end):
     return rows
 
 
+def _sees(organisation, obj):
     return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
 
 
@@ -249,12 +249,12 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     first, so a double click waits for the first click and then finds its case.
     """
     acting = access.require_capability(acting, "decide_diversion")
-    today = _today(now)
     if idempotency_key is not None:
         get_user_model().objects.select_for_update().filter(pk=acting.user.pk).values_list("pk", flat=True).first()
         existing = selectors.case_started_with_key(acting, idempotency_key, now=now)
         if existing is not None:
             return existing
+    today = _today(now)
     crime_reference = (crime_reference or "").strip()
     problems = {}
     if not crime_reference:
@@ -317,8 +317,8 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         conditions = _conditions_for(pathway, start_date, end, n_sessions)
     except ValueError as exc:
         raise ValidationError({"sessions": str(exc)}) from None
-
     conditions += _extra_conditions(extra_conditions, len(conditions), start_date, end)
+
     if young_person is None:
         young_person = YoungPerson.objects.create(
             **{name: person.get(name) or "" for name in ("given_name", "family_name", "sex", "area")},
@@ -443,10 +443,10 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
         raise ValidationError(problems)
     condition = Condition.objects.create(case=case, kind=rules.OTHER, description=description.strip(), due_on=due_on,
                                          position=count)
-    _event(case, "condition_added", acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
     detail = {"condition": condition.pk}
     if idempotency_key is not None:
         detail["idempotency_key"] = str(idempotency_key)
+    _event(case, "condition_added", acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
            detail=detail)
     audit.record(acting, A.UPDATE, case, detail={"action": "add_condition", "condition": condition.pk})
     return condition
@@ -474,7 +474,6 @@ def mark_condition_met(acting, condition, *, on, now):
            detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_met", "condition": condition.pk})
     refresh_case(case, today=today, now=now)
-    return condition
     condition.refresh_from_db()
     return condition
 
@@ -506,6 +505,7 @@ def mark_condition_missed(acting, condition, *, reason, now):
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_missed", "condition": condition.pk})
     refresh_case(case, today=_today(now), now=now)
     condition.refresh_from_db()
+    return condition
 
 
 # --- Interventions -------------------------------------------------------------------------------
