@@ -391,7 +391,9 @@ def first_unanswered_step(referral, concerns):
             return slug
         if any(not getattr(referral, name) for name in needs.get(slug, ())):
             return slug
-        if slug == "urgency" and (referral.urgent is None or (referral.urgent and not referral.urgency_reason)):
+        # An unanswered urgency (None) does not stop here: the referrer goes on, and Check your answers shows it
+        # as "Not answered" and refuses to send until it is answered.
+        if slug == "urgency" and referral.urgent and not referral.urgency_reason:
             return slug
     return None
 

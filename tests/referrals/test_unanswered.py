@@ -184,7 +184,7 @@ def test_check_your_answers_says_not_answered_and_send_is_refused_with_a_link_to
     assert 'id="id_urgent_0"' in question and 'name="urgent"' in question
 
 
-def test_my_referrals_takes_the_referrer_back_to_the_unanswered_urgency_page(school_client, referrer):
+def test_a_draft_missing_only_the_urgency_answer_continues_to_check_your_answers(school_client, referrer):
     referral = draft(referrer)
     mine = school_client.get(reverse("my-referrals")).content.decode()
-    assert f'href="{step_url(referral, "urgency")}"' in mine
+    assert f'href="{reverse("referral-check", args=[referral.pk])}"' in mine
