@@ -22,6 +22,9 @@ urlpatterns = [
     path("cases/<int:pk>/close/", views_cases.close, name="case-close"),
     path("cases/<int:pk>/receive/", views_cases.receive, name="case-receive"),
     path("cases/<int:pk>/outcome/", views_cases.record_outcome, name="case-outcome"),
+    path("cases/<int:pk>/conditions/new/", views_cases.add_condition, name="case-condition-add"),
     path("conditions/<int:pk>/reason/", views_cases.condition_reason, name="condition-reason"),
+    path("conditions/<int:pk>/met/", views_cases.condition_met, name="condition-met"),
+    path("conditions/<int:pk>/missed/", views_cases.condition_missed, name="condition-missed"),
     path("re-referrals/", views_cases.rereferrals, name="rereferrals"),
 ]

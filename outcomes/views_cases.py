@@ -2,9 +2,11 @@
 police 'Re-referrals' inbox. Every write is a service call; the services enforce who may do what, and the page
 shows each action only to those who may use it."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +28,7 @@ from .forms import (
     propose_form,
     today,
 )
+from .forms_conditions import AddConditionForm, ConditionMetForm, ConditionMissedForm
 from .models import CaseStatus, Condition, DiversionCase
 from .views_common import require_case_reader
 
@@ -86,6 +89,7 @@ def _flags(acting, case):
         "can_receive": police and can["decide_diversion"] and status == rules.RE_REFERRED
         and re_referral is not None and re_referral.received_at is None,
         "can_outcome": police and can["decide_diversion"] and status == rules.RE_REFERRED,
+        "can_conditions": status in rules.ACTIVE_STATUSES and services.may_change_conditions(acting, case),
     }
 
 
@@ -101,6 +105,7 @@ def _context(request, case, **forms):
         "events": case.events.all(), "re_referral": getattr(case, "re_referral", None),
         "police_outcome": getattr(case, "police_outcome", None), "deadline": selectors.deadline_state(case, today=day),
         "missed": [c for c in conditions if c.status == rules.MISSED],
+        "room_for_condition": len(conditions) < rules.MAX_CONDITIONS, "further": rules.OTHER,
         "propose_form": forms.get("propose") or propose_form(),
         "confirm_form": forms.get("confirm") or confirm_form(),
         "chance_form": forms.get("chance") or FurtherChanceForm(conditions=conditions),
@@ -227,3 +232,90 @@ def condition_reason(request, pk):
 def rereferrals(request):
     page = Paginator(selectors.rereferral_inbox(request.acting), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/rereferrals.html", {"page": page, "today": today()})
+
+
+# --- Conditions: add a further one, record one met or missed (police decision makers and the lead agency) ----
+
+
+def _case_for_conditions(acting, pk):
+    """The case (404 if not visible) and 403 unless this person may change its conditions."""
+    item = access.get_visible_or_404(acting, DiversionCase.objects.select_related("young_person", "pathway"), pk=pk)
+    if not services.may_change_conditions(acting, item):
+        raise PermissionDenied("Only the lead agency's caseworkers and managers or the case's police decision makers "
+                               "change its conditions.")
+    return item
+
+
+def _condition_page(request, item, form, *, title, intro="", condition=None, status=200):
+    return render(request, "outcomes/case_condition.html", {
+        "case": item, "form": form, "title": title, "intro": intro, "condition": condition,
+        "full": item.conditions.count() >= rules.MAX_CONDITIONS and condition is None, "max": rules.MAX_CONDITIONS,
+    }, status=status)
+
+
+def _condition_saved(request, form, item, call, success, **page):
+    """Call the service with the form's answers: back to the case, or the page again with the service's errors."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data, timezone.now())
+            messages.success(request, success)
+            return redirect("case-detail", pk=item.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return _condition_page(request, item, form, status=400, **page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_condition(request, pk):
+    acting = require_case_reader(request.acting)
+    item = _case_for_conditions(acting, pk)
+    page = {"title": "Add a condition",
+            "intro": f"A further condition agreed with the young person, due by the contract end "
+                     f"({item.end_date:%-d %B %Y}). A contract has at most {rules.MAX_CONDITIONS} conditions."}
+    if request.method == "GET":
+        return _condition_page(request, item, AddConditionForm(initial={"idempotency_key": uuid.uuid4()}), **page)
+
+    def call(data, now):
+        services.add_condition(acting, item, description=data["description"], due_on=data["due_on"], now=now,
+                               idempotency_key=data["idempotency_key"])
+
+    return _condition_saved(request, AddConditionForm(request.POST), item, call, "Condition added.", **page)
+
+
+def _condition(acting, pk):
+    condition = selectors.condition_for(acting, pk)
+    return condition, _case_for_conditions(acting, condition.case_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_met(request, pk):
+    acting = require_case_reader(request.acting)
+    condition, item = _condition(acting, pk)
+    page = {"title": "Mark a condition as met", "condition": condition}
+    if request.method == "GET":
+        return _condition_page(request, item, ConditionMetForm(), **page)
+
+    def call(data, now):
+        services.mark_condition_met(acting, condition, on=data["on"], now=now)
+
+    return _condition_saved(request, ConditionMetForm(request.POST), item, call, "Condition marked as met.", **page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_missed(request, pk):
+    acting = require_case_reader(request.acting)
+    condition, item = _condition(acting, pk)
+    page = {"title": "Mark a condition as missed", "condition": condition,
+            "intro": "A missed condition puts an active case at risk. If it is not put right within "
+                     f"{rules.BREACH_DUE_WORKING_DAYS} working days, the portal proposes a breach for someone to decide."}
+    if request.method == "GET":
+        return _condition_page(request, item, ConditionMissedForm(), **page)
+
+    def call(data, now):
+        services.mark_condition_missed(acting, condition, reason=data["reason"], now=now)
+
+    return _condition_saved(request, ConditionMissedForm(request.POST), item, call,
+                            "Condition marked as missed.", **page)

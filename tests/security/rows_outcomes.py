@@ -48,5 +48,9 @@ ROWS = [
     Row("case-receive", kwargs=lambda o: {"pk": o.re_referred.pk}, **all_(405)),
     Row("case-outcome", kwargs=lambda o: {"pk": o.re_referred.pk}, **all_(405)),
     Row("condition-reason", kwargs=lambda o: {"pk": o.condition.pk}, **all_(405)),
+    # Changing conditions: the VRU sees the case but does not change its contract (403); others' cases are 404.
+    Row("case-condition-add", kwargs=_case, **all_(403, caseworker=404, decision_maker=404)),
+    Row("condition-met", kwargs=lambda o: {"pk": o.condition.pk}, **all_(403, caseworker=404, decision_maker=404)),
+    Row("condition-missed", kwargs=lambda o: {"pk": o.condition.pk}, **all_(403, caseworker=404, decision_maker=404)),
     Row("rereferrals", **all_(403, decision_maker=200)),
 ]

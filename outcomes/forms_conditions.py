@@ -1,0 +1,50 @@
+"""The small pages that change a case's conditions: add a further one, record one met, record one missed."""
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from .forms import _date, _date_layout, _Form, _textarea
+
+
+class AddConditionForm(_Form):
+    """A further condition. The hidden key makes a double-clicked Add make one condition (services.add_condition)."""
+
+    id_prefix = "condition"
+    submit = "Add condition"
+
+    description = forms.CharField(
+        label="What must the young person do?", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, write a letter of apology to the shop owner",
+        error_messages={"required": "Describe the condition", "max_length": "Describe the condition in 300 characters or fewer"},
+    )
+    due_on = _date("When is it due?", "The due date", "the date the condition is due")
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput,
+                                      error_messages={"required": "Start again from the case page",
+                                                      "invalid": "Start again from the case page"})
+
+    def layout(self):
+        return [_textarea_layout("description"), _date_layout("due_on")]
+
+
+def _textarea_layout(name):
+    return Field.textarea(name, rows=3, label_size=Size.SMALL)
+
+
+class ConditionMetForm(_Form):
+    id_prefix = "met"
+    submit = "Mark as met"
+
+    on = _date("When was it met?", "The date", "the date the condition was met")
+
+    def layout(self):
+        return [_date_layout("on")]
+
+
+class ConditionMissedForm(_Form):
+    id_prefix = "missed"
+    submit = "Mark as missed"
+
+    reason = _textarea("Why was it missed?", "Explain why the condition was missed")
+
+    def layout(self):
+        return [_textarea_layout("reason")]
