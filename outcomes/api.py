@@ -14,11 +14,13 @@ from the same scoped lists without a second audit event.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework import status as http
 from rest_framework.decorators import action
@@ -29,8 +31,8 @@ from rest_framework.response import Response
 from partners import access
 from referrals import rules as referral_rules
 from referrals import selectors as referral_selectors
-from referrals.api import ApiViewSet, as_api_error, capability
-from referrals.models import Area, Ethnicity, Sex, YoungPerson
+from referrals.api import IDEMPOTENCY_HEADER, ApiViewSet, Conflict, _idempotency_key, as_api_error, capability
+from referrals.models import Allocation, Area, Ethnicity, Sex, YoungPerson
 
 from . import rules, selectors, services
 from .models import (
@@ -251,9 +253,9 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Intervention
-        fields = ("id", "status", "young_person", "organisation", "programme", "case", "referral", "started_on",
-                  "ended_on", "end_reason", "next_session_on", "next_due", "assessment_due", "overdue", "last_session_on",
-                  "sessions_attended")
+        fields = ("id", "status", "young_person", "organisation", "programme", "case", "referral", "allocation",
+                  "started_on", "planned_sessions", "ended_on", "end_reason", "next_session_on", "next_due", "assessment_due",
+                  "overdue", "last_session_on", "sessions_attended")
         read_only_fields = fields
 
 
@@ -262,8 +264,8 @@ class InterventionDetailSerializer(InterventionSerializer):
     assessments = AssessmentSerializer(many=True, read_only=True)
 
     class Meta(InterventionSerializer.Meta):
-        fields = ("id", "status", "young_person", "organisation", "programme", "case", "referral", "started_on",
-                  "ended_on", "end_reason", "sessions", "assessments")
+        fields = ("id", "status", "young_person", "organisation", "programme", "case", "referral", "allocation",
+                  "started_on", "planned_sessions", "ended_on", "end_reason", "sessions", "assessments")
         read_only_fields = fields
 
 
@@ -292,13 +294,45 @@ class AssessmentCorrectionSerializer(AssessmentInputSerializer):
     correction_reason = serializers.CharField(allow_blank=True, help_text="Why the assessment is corrected.")
 
 
-class CompleteSerializer(serializers.Serializer):
-    on = serializers.DateField(help_text="The day it was completed: not before the last session, not in the future.")
+class EndSerializer(serializers.Serializer):
+    """Completion, disengagement or withdrawal: the day and an outcome note (kept from the referrer)."""
+
+    on = serializers.DateField(help_text="The day it ended: not before the last session, not in the future.")
+    note = serializers.CharField(allow_blank=True, max_length=5000,
+                                 help_text="The outcome note: required. The referrer is told only how the work ended.")
 
 
-class DisengageSerializer(serializers.Serializer):
-    on = serializers.DateField(help_text="The day the young person disengaged.")
-    reason = serializers.CharField(allow_blank=True, help_text="Why the young person disengaged.")
+class OwnAllocationField(serializers.PrimaryKeyRelatedField):
+    """One of the caller's organisation's allocations: never another organisation's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Allocation.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or request.acting.organisation is None:
+            return Allocation.objects.none()
+        return Allocation.objects.filter(organisation=request.acting.organisation)
+
+
+class OwnProgrammeField(serializers.PrimaryKeyRelatedField):
+    """One of the caller's organisation's programmes (the service checks it is active)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Programme.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or request.acting.organisation is None:
+            return Programme.objects.none()
+        return Programme.objects.filter(owner=request.acting.organisation)
+
+
+class InterventionStartSerializer(serializers.Serializer):
+    allocation = OwnAllocationField(help_text="An allocation to your organisation that you have accepted.")
+    programme = OwnProgrammeField(help_text="One of your organisation's active programmes.")
+    started_on = serializers.DateField(help_text="On or after the allocation, and not in the future.")
+    planned_sessions = serializers.IntegerField(help_text="The planned number of sessions: a whole number, 1 to 50.")
 
 
 def _body(serializer_class, http_request, /, **context):
@@ -364,25 +398,73 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
                                                 **_body(AssessmentInputSerializer, request))
         return Response(AssessmentSerializer(assessment).data, status=http.HTTP_201_CREATED)
 
-    @extend_schema(request=CompleteSerializer, responses={
+    @extend_schema(
+        request=InterventionStartSerializer,
+        parameters=[OpenApiParameter(
+            IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
+            description="A UUID you make for this start. Sending it again returns the same intervention (200) "
+                        "instead of starting a second one.",
+        )],
+        responses={
+            201: InterventionSerializer,
+            200: OpenApiResponse(InterventionSerializer, description="Already started with this key."),
+            400: OpenApiResponse(description="Field errors; an allocation not accepted, or already started "
+                                             "(non_field_errors)."),
+            403: OpenApiResponse(description="Only partners' caseworkers and managers start work."),
+        },
+    )
+    def create(self, request):
+        """Start work on an accepted allocation: the young person joins your caseload and the referrer is told."""
+        acting = access.require_capability(self.acting, "work_allocations")
+        key = _idempotency_key(request)
+        body = _body(InterventionStartSerializer, request, request=request)
+        status = http.HTTP_201_CREATED
+        existing = access.visible(acting, Intervention.objects.filter(idempotency_key=key)).first() if key else None
+        if existing is not None:
+            intervention, status = existing, http.HTTP_200_OK
+        else:
+            try:
+                intervention = services.start_intervention(acting, body.pop("allocation"), now=timezone.now(),
+                                                           idempotency_key=key, **body)
+            except IntegrityError:
+                # The same key sent twice at once: the other request started it.
+                intervention = access.visible(acting, Intervention.objects.filter(idempotency_key=key)).first() if key else None
+                if intervention is None:
+                    raise Conflict("Work on this allocation was started by another request at the same time.") from None
+                status = http.HTTP_200_OK
+        response = self._row(intervention)
+        response.status_code = status
+        if status == http.HTTP_201_CREATED:
+            response["Location"] = reverse("api-intervention-detail", args=[intervention.pk])
+        return response
+
+    @extend_schema(request=EndSerializer, responses={
         200: InterventionSerializer, 400: OpenApiResponse(description="Field errors, or already ended."),
     })
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """The young person completed the intervention."""
         intervention = self.get_object()
-        body = _body(CompleteSerializer, request)
-        return self._row(services.complete_intervention(self.acting, intervention, on=body["on"], now=timezone.now()))
+        return self._row(services.complete_intervention(self.acting, intervention, now=timezone.now(),
+                                                        **_body(EndSerializer, request)))
 
-    @extend_schema(request=DisengageSerializer, responses={
+    @extend_schema(request=EndSerializer, responses={
         200: InterventionSerializer, 400: OpenApiResponse(description="Field errors, or already ended."),
     })
     @action(detail=True, methods=["post"])
     def disengage(self, request, pk=None):
-        """The young person disengaged: the intervention ends, with the reason."""
+        """The young person disengaged: the intervention ends, with the outcome note."""
         intervention = self.get_object()
-        body = _body(DisengageSerializer, request)
-        return self._row(services.disengage(self.acting, intervention, now=timezone.now(), **body))
+        return self._row(services.disengage(self.acting, intervention, now=timezone.now(), **_body(EndSerializer, request)))
+
+    @extend_schema(request=EndSerializer, responses={
+        200: InterventionSerializer, 400: OpenApiResponse(description="Field errors, or already ended."),
+    })
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The work is withdrawn by the service or the referrer (moved away, taken into care...)."""
+        intervention = self.get_object()
+        return self._row(services.withdraw(self.acting, intervention, now=timezone.now(), **_body(EndSerializer, request)))
 
 
 class SessionViewSet(ApiViewSet):
@@ -562,6 +644,23 @@ class EligibilityAnswerSerializer(serializers.Serializer):
     results = EligibilityResultSerializer(many=True, read_only=True)
 
 
+class ConditionInputSerializer(serializers.Serializer):
+    description = serializers.CharField(allow_blank=True, max_length=300, help_text="What the young person must do.")
+    due_on = serializers.DateField(help_text="After today (or the start, for a new case) and by the contract end.")
+
+
+class ConditionMetSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="The day it was met: not before the case started, not in the future.")
+
+
+def _key_parameter(what):
+    return OpenApiParameter(
+        IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
+        description=f"A UUID you make for this {what}. Sending it again returns the same {what} (200) instead of "
+                    "making a second one.",
+    )
+
+
 class CaseCreateSerializer(EligibilityFactsSerializer):
     crime_reference = serializers.CharField(max_length=40)
     # Only organisations that may lead a case: never an arbitrary organisation id.
@@ -584,6 +683,10 @@ class CaseCreateSerializer(EligibilityFactsSerializer):
     acknowledge_deadline = serializers.BooleanField(
         required=False, default=False,
         help_text="Needed when the contract would end after the re-referral deadline (a summary-only offence).",
+    )
+    extra_conditions = ConditionInputSerializer(
+        many=True, required=False, default=list,
+        help_text="Further conditions beside the pathway's standard ones: a contract has at most 5 in all.",
     )
 
 
@@ -683,18 +786,23 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         case = selectors.case_detail(self.acting, pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={
+    @extend_schema(request=CaseCreateSerializer, parameters=[_key_parameter("case")], responses={
         201: CaseDetailSerializer,
+        200: OpenApiResponse(CaseDetailSerializer, description="Already started with this key."),
         400: OpenApiResponse(description='Field errors; an ineligible case has "eligibility": the reasons, one per failed rule.'),
         403: OpenApiResponse(description="Only police decision makers start cases."),
     })
     def create(self, request):
         """Start a case (police decision makers): the contract, its conditions and the lead agency's intervention."""
         acting = access.require_capability(self.acting, "decide_diversion")
+        key, now = _idempotency_key(request), timezone.now()
+        existing = selectors.case_started_with_key(acting, key, now=now) if key is not None else None
+        if existing is not None:
+            return self._respond(existing)
         data = _body(CaseCreateSerializer, request, request=request)
         data.setdefault("start_date", _today())
         try:
-            case = services.start_case(acting, now=timezone.now(), **data)
+            case = services.start_case(acting, now=now, idempotency_key=key, **data)
         except DjangoValidationError as error:
             raise self._person_errors(as_api_error(error), data["person"] is not None) from None
         return self._respond(case, http.HTTP_201_CREATED, headers={"Location": reverse("api-case-detail", args=[case.pk])})
@@ -784,8 +892,25 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
                                                             **_body(PoliceOutcomeInputSerializer, request)))
 
 
+    @extend_schema(request=ConditionInputSerializer, parameters=[_key_parameter("condition")], responses={
+        201: ConditionSerializer, 200: OpenApiResponse(ConditionSerializer, description="Already added with this key."),
+        **CASE_ERRORS,
+    })
+    @action(detail=True, methods=["post"])
+    def conditions(self, request, pk=None):
+        """Add a further condition: the case's police decision makers or the lead agency. At most 5 a contract."""
+        case = self.get_object()
+        key = _idempotency_key(request)
+        existing = selectors.condition_added_with_key(case, key) if key is not None else None
+        if existing is not None:
+            return Response(ConditionSerializer(existing).data)
+        body = _body(ConditionInputSerializer, request)
+        condition = services.add_condition(self.acting, case, now=timezone.now(), idempotency_key=key, **body)
+        return Response(ConditionSerializer(condition).data, status=http.HTTP_201_CREATED)
+
+
 class ConditionViewSet(ApiViewSet):
-    """Conditions, reached through the cases the caller may see. Only why one was missed is written here."""
+    """Conditions, reached through the cases the caller may see: recorded met or missed, and why one was missed."""
 
     serializer_class = ConditionSerializer
 
@@ -801,6 +926,24 @@ class ConditionViewSet(ApiViewSet):
         condition = self.get_object()
         body = _body(MissedReasonSerializer, request)
         condition = services.record_missed_reason(self.acting, condition, reason=body["reason"], now=timezone.now())
+        return Response(ConditionSerializer(condition).data)
+
+    @extend_schema(request=ConditionMetSerializer, responses={200: ConditionSerializer, **CASE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def met(self, request, pk=None):
+        """Record a further condition met (the case's police decision makers or the lead agency)."""
+        condition = self.get_object()
+        body = _body(ConditionMetSerializer, request)
+        condition = services.mark_condition_met(self.acting, condition, on=body["on"], now=timezone.now())
+        return Response(ConditionSerializer(condition).data)
+
+    @extend_schema(request=MissedReasonSerializer, responses={200: ConditionSerializer, **CASE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def missed(self, request, pk=None):
+        """Record a further condition missed, with why: an active case goes at risk at once."""
+        condition = self.get_object()
+        body = _body(MissedReasonSerializer, request)
+        condition = services.mark_condition_missed(self.acting, condition, reason=body["reason"], now=timezone.now())
         return Response(ConditionSerializer(condition).data)
 
 

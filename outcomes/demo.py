@@ -88,6 +88,7 @@ MISSED_ASSESSMENT = [
 MISSED_SESSIONS = "Stopped attending after the third session; not at home on three visits and not answering calls."
 CONFIRMED = "Agreed: the contract has not been kept. Returned for a charging decision."
 DISENGAGED = "No contact for four weeks despite home visits and letters to the family."
+COMPLETED = "Attended the programme to the end; has a plan with the school for the next term."
 
 
 def _at(day, hour=10, minute=0):
@@ -173,9 +174,8 @@ class _Seeder:
         allocated = london_date(allocation.allocated_at)
         started = max(allocated, min(_weekday(london_date(allocation.accepted_at) + timedelta(days=self.rng.randint(1, 3))),
                                      self.latest))
-        intervention = services.start_intervention(acting, young_person=allocation.referral.young_person_id,
-                                                   programme=programme, referral=allocation.referral,
-                                                   started_on=started, now=self.when(started, 9))
+        intervention = services.start_intervention(acting, allocation, programme=programme, started_on=started,
+                                                   planned_sessions=programme.expected_sessions, now=self.when(started, 9))
         if fate == "offered":
             return
         expected = programme.expected_sessions
@@ -208,10 +208,10 @@ class _Seeder:
                     now=self.when(on, 11),
                 )
         if fate == "completed" and days:
-            services.complete_intervention(acting, intervention, on=days[-1], now=self.when(days[-1], 17))
+            services.complete_intervention(acting, intervention, on=days[-1], note=COMPLETED, now=self.when(days[-1], 17))
         elif fate == "disengaged":
             on = max(min((days[-1] if days else started) + timedelta(days=10), self.latest), started)
-            services.disengage(acting, intervention, on=on, reason=DISENGAGED, now=self.when(on, 17))
+            services.disengage(acting, intervention, on=on, note=DISENGAGED, now=self.when(on, 17))
 
     # --- Diversion cases ----------------------------------------------------------------------------
 
@@ -288,7 +288,7 @@ class _Seeder:
         for day, attendance in zip(days, pattern, strict=False):
             self.record(acting, intervention, day, attendance)
         on = min(days[-1] + timedelta(days=21), case.end_date)
-        services.disengage(acting, intervention, on=on, reason=DISENGAGED, now=self.when(on, 17))
+        services.disengage(acting, intervention, on=on, note=DISENGAGED, now=self.when(on, 17))
         end = case.end_date
         services.refresh_case(case, today=end + timedelta(days=1), now=self.when(end + timedelta(days=1), 6))
         services.record_missed_reason(acting, self.condition(case, rules.SESSIONS), reason=MISSED_SESSIONS,
@@ -311,7 +311,7 @@ class _Seeder:
                    Attendance.CANCELLED_BY_US, Attendance.ATTENDED, Attendance.ATTENDED, Attendance.ATTENDED]
         for day, attendance in zip(days, pattern, strict=False):
             self.record(acting, intervention, day, attendance)
-        services.complete_intervention(acting, intervention, on=days[-1], now=self.when(days[-1], 17))
+        services.complete_intervention(acting, intervention, on=days[-1], note=COMPLETED, now=self.when(days[-1], 17))
 
     # One method per PLAN script; each returns the case.
 

@@ -148,32 +148,6 @@ class AssessmentForm(_Form):
         return [Field.radios("kind", legend_size=Size.SMALL), _date_layout("completed_on")]
 
 
-class CompleteForm(_Form):
-    id_prefix = "complete"
-    submit = "Record completion"
-
-    on = _date("Date completed", "The completion date", "the date the young person completed the programme")
-
-    def layout(self):
-        return [_date_layout("on")]
-
-
-class DisengageForm(_Form):
-    id_prefix = "disengage"
-    submit = "Record the end"
-
-    ending = forms.ChoiceField(
-        label="How did it end?", widget=forms.RadioSelect, initial="disengaged",
-        choices=[("disengaged", "The young person disengaged"), ("withdrawn", "Withdrawn by us or the referrer")],
-        error_messages={"required": "Select how the intervention ended"},
-    )
-    on = _date("Date it ended", "The date", "the date it ended")
-    reason = _textarea("Why did it end?", "Explain why the intervention ended")
-
-    def layout(self):
-        return [Field.radios("ending", legend_size=Size.SMALL), _date_layout("on"), Field.textarea("reason", rows=3)]
-
-
 # --- A case's actions --------------------------------------------------------------------------------------
 
 

@@ -163,7 +163,7 @@ def case_detail(acting, pk):
 def intervention_detail(acting, pk):
     """One intervention with its sessions and assessments (corrections beside what they correct). Audited."""
     queryset = Intervention.objects.select_related(
-        "young_person", "programme", "organisation", "referral", "case", "case__pathway"
+        "young_person", "programme", "organisation", "referral", "allocation", "case", "case__pathway"
     ).prefetch_related(Prefetch("sessions", queryset=_sessions()), Prefetch("assessments", queryset=_assessments()))
     intervention = access.get_visible_or_404(acting, queryset, pk=pk)
     audit.record(acting, audit.AuditAction.VIEW, intervention)

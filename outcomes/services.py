@@ -28,7 +28,7 @@ from partners.models import Area, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import add_working_days
 from referrals import rules as referral_rules
-from referrals.models import Allocation, Ethnicity, Referral, Sex, YoungPerson
+from referrals.models import Allocation, Ethnicity, ReferralEvent, Sex, YoungPerson
 
 from . import rules, selectors
 from .models import (
@@ -50,6 +50,7 @@ from .models import (
 A = audit.AuditAction
 LEAD_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, InterventionStatus.WITHDRAWN)
+MAX_PLANNED_SESSIONS = 50
 DEFAULT_PROGRAMME = {"checkpoint": "Knife crime programme", "outcome22": "Diversion programme"}
 PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "postcode", "area")
 
@@ -353,7 +354,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         )
     intervention = Intervention.objects.create(
         young_person=young_person, case=case, organisation=lead_organisation, programme=programme,
-        started_on=start_date, created_at=now,
+        started_on=start_date, planned_sessions=n_sessions, created_at=now,
     )
     _event(case, "started", acting, f"{pathway.name} case started: contract {_d(start_date)} to {_d(end)}, "
            f"re-referral deadline {_d(deadline)}", now=now,
@@ -511,37 +512,76 @@ def mark_condition_missed(acting, condition, *, reason, now):
 # --- Interventions -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def start_intervention(acting, *, young_person, programme, started_on, now, referral=None):
-    """A partner starts work with a young person allocated to it (an accepted allocation)."""
-    acting = access.require_capability(acting, "work_allocations")
-    today = _today(now)
-    young_person = access.get_visible_or_404(acting, YoungPerson.objects.all(), pk=getattr(young_person, "pk", young_person))
-    allocations = Allocation.objects.filter(
-        organisation=acting.organisation, state=Allocation.State.ACCEPTED, referral__young_person=young_person
+def _referral_event(referral_id, kind, acting, summary, *, now, detail):
+    """What the referring organisation is told about the work, in words: never a case note, a session or a reason."""
+    ReferralEvent.objects.create(
+        referral_id=referral_id, kind=kind, at=now, actor=getattr(acting, "user", None),
+        organisation=getattr(acting, "organisation", None), summary=summary, detail=detail, shared_with_referrer=True,
     )
-    if referral is not None:
-        referral = access.get_visible_or_404(acting, Referral.objects.all(), pk=getattr(referral, "pk", referral))
-        allocations = allocations.filter(referral=referral)
-    allocation = allocations.select_related("referral").order_by("-accepted_at", "-pk").first()
+
+
+def _planned_problem(planned_sessions):
+    if planned_sessions is None:
+        return "Enter the planned number of sessions"
+    if isinstance(planned_sessions, bool) or not isinstance(planned_sessions, int):
+        return "Enter the planned number of sessions as a whole number, like 6"
+    if not 1 <= planned_sessions <= MAX_PLANNED_SESSIONS:
+        return f"The planned number of sessions must be between 1 and {MAX_PLANNED_SESSIONS}"
+    return None
+
+
+@transaction.atomic
+def start_intervention(acting, allocation, *, programme, started_on, planned_sessions, now, idempotency_key=None):
+    """A partner starts work on an allocation it accepted: the young person joins its caseload.
+
+    Repeating a start with the same `idempotency_key` (a double-clicked button, an API retry) returns the
+    intervention the first one made. One piece of work per allocation: a second start is refused.
+    """
+    acting = access.require_capability(acting, "work_allocations")
+    if idempotency_key is not None:
+        existing = access.visible(acting, Intervention.objects.filter(idempotency_key=idempotency_key)).first()
+        if existing is not None:
+            return existing
+    today = _today(now)
+    ours = Allocation.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
+    allocation = access.get_object_or_404_in(ours.select_related("referral", "organisation"),
+                                             pk=getattr(allocation, "pk", allocation))
+    if allocation.state != Allocation.State.ACCEPTED:
+        raise ValidationError("Accept the allocation before starting work.", code="state")
+    started = Intervention.objects.filter(allocation=allocation).first()
+    if started is not None:
+        raise ValidationError(f"Work has already started on this allocation, on {_d(started.started_on)}.", code="started")
+    young_person = allocation.referral.young_person_id
+    if young_person is None:
+        raise ValidationError("This referral has no young person record yet: ask the VRU.", code="no_young_person")
     problems = {}
-    if allocation is None:
-        problems["referral"] = "Your organisation has no accepted allocation for this young person"
     if programme is None or programme.owner_id != acting.organisation.pk or not programme.active:
         problems["programme"] = "Select one of your organisation's active programmes"
-    if started_on is None or started_on > today:
+    if started_on is None:
+        problems["started_on"] = "Enter the start date"
+    elif started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
-    elif allocation is not None and started_on < referral_rules.london_date(allocation.allocated_at):
-        problems["started_on"] = "The start date must be on or after the allocation"
+    elif started_on < referral_rules.london_date(allocation.allocated_at):
+        problems["started_on"] = (
+            f"The start date must be on or after the allocation, {_d(referral_rules.london_date(allocation.allocated_at))}"
+        )
+    planned = _planned_problem(planned_sessions)
+    if planned:
+        problems["planned_sessions"] = planned
     if problems:
         raise ValidationError(problems)
-    if Intervention.objects.filter(young_person=young_person, programme=programme, ended_on__isnull=True).exists():
+    if Intervention.objects.filter(young_person_id=young_person, programme=programme, ended_on__isnull=True).exists():
         raise ValidationError({"programme": "This young person is already on this programme"})
     intervention = Intervention.objects.create(
-        young_person=young_person, referral=allocation.referral, organisation=acting.organisation, programme=programme,
-        started_on=started_on, created_at=now,
+        young_person_id=young_person, referral=allocation.referral, allocation=allocation,
+        organisation=acting.organisation, programme=programme, started_on=started_on, planned_sessions=planned_sessions,
+        idempotency_key=idempotency_key, created_at=now,
     )
-    audit.record(acting, A.CREATE, intervention, detail={"action": "start_intervention", "referral": allocation.referral_id})
+    _referral_event(allocation.referral_id, ReferralEvent.Kind.WORK_STARTED, acting,
+                    f"Work started with {acting.organisation.name}", now=now,
+                    detail={"intervention": intervention.pk, "allocation": allocation.pk})
+    audit.record(acting, A.CREATE, intervention, detail={"action": "start_intervention", "referral": allocation.referral_id,
+                                                         "allocation": allocation.pk})
     return intervention
 
 
@@ -628,17 +668,39 @@ def record_assessment(acting, intervention, *, kind, completed_on, now):
     return assessment
 
 
-def _end(acting, intervention, *, status, on, reason, now, action):
+# How the end reads: on the case's timeline, and to the referring organisation (in words, never the note).
+END_LABELS = {InterventionStatus.COMPLETED: "Completed", InterventionStatus.DISENGAGED: "Disengaged",
+              InterventionStatus.WITHDRAWN: "Withdrawn"}
+NOTE_MESSAGES = {
+    InterventionStatus.COMPLETED: "Write an outcome note: what the young person achieved",
+    InterventionStatus.DISENGAGED: "Write an outcome note: why the young person disengaged",
+    InterventionStatus.WITHDRAWN: "Write an outcome note: why the work was withdrawn",
+}
+
+
+def work_ended_in_words(status, organisation_name):
+    if status == InterventionStatus.COMPLETED:
+        return f"Work completed by {organisation_name}"
+    if status == InterventionStatus.DISENGAGED:
+        return f"Work with {organisation_name} ended: the young person disengaged"
+    return f"Work with {organisation_name} ended: withdrawn"
+
+
+def _end(acting, intervention, *, status, on, note, now, action):
+    """Every ending takes an outcome note (kept with the intervention, never shown to the referrer)."""
     today = _today(now)
     if intervention.status == InterventionStatus.COMPLETED:
-        raise ValidationError("This intervention is already completed.", code="ended")
+        raise ValidationError(f"This intervention was already completed on {_d(intervention.ended_on)}: "
+                              "it cannot be ended again.", code="ended")
     if intervention.status in ENDED:
         raise ValidationError(
-            f"This intervention was already {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}.",
-            code="ended",
+            f"This intervention was already {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            "it cannot be ended again.", code="ended",
         )
     problems = {}
-    if on is None or on > today:
+    if on is None:
+        problems["on"] = "Enter the date it ended"
+    elif on > today:
         problems["on"] = "The date must be today or in the past"
     elif on < intervention.started_on:
         problems["on"] = f"The date must be on or after the intervention started, {_d(intervention.started_on)}"
@@ -647,40 +709,44 @@ def _end(acting, intervention, *, status, on, reason, now, action):
         last = last[0] if last else None
         if last is not None and on < last:
             problems["on"] = f"The date must be on or after the last session, {_d(last)}"
-    if status == InterventionStatus.DISENGAGED and _blank(reason):
-        problems["reason"] = "Explain why the young person disengaged"
+    if _blank(note):
+        problems["note"] = NOTE_MESSAGES[status]
     if problems:
         raise ValidationError(problems)
     intervention.status = status
     intervention.ended_on = on
-    intervention.end_reason = (reason or "").strip()
-    intervention.save(update_fields=["status", "ended_on", "end_reason"])
+    intervention.end_reason = note.strip()
+    intervention.next_session_on = None  # nothing is booked any more
+    intervention.save(update_fields=["status", "ended_on", "end_reason", "next_session_on"])
     if intervention.case_id is not None:
         case = DiversionCase.objects.get(pk=intervention.case_id)
-        label = "Completed" if status == InterventionStatus.COMPLETED else "Disengaged"
-        summary = f"{label} {intervention.programme.name} on {_d(on)}" + (f": {intervention.end_reason}" if reason else "")
+        summary = f"{END_LABELS[status]} {intervention.programme.name} on {_d(on)}: {intervention.end_reason}"
         _event(case, f"intervention_{status}", acting, summary, now=now, detail={"intervention": intervention.pk})
+    if intervention.referral_id is not None:
+        _referral_event(intervention.referral_id, ReferralEvent.Kind.WORK_ENDED, acting,
+                        work_ended_in_words(status, intervention.organisation.name), now=now,
+                        detail={"intervention": intervention.pk, "status": status})
     audit.record(acting, A.UPDATE, intervention, detail={"action": action})
     return intervention
 
 
 @transaction.atomic
-def complete_intervention(acting, intervention, *, on, now):
+def complete_intervention(acting, intervention, *, on, note, now):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
-    return _end(acting, intervention, status=InterventionStatus.COMPLETED, on=on, reason="", now=now, action="complete")
+    return _end(acting, intervention, status=InterventionStatus.COMPLETED, on=on, note=note, now=now, action="complete")
 
 
 @transaction.atomic
-def disengage(acting, intervention, *, on, reason, now):
+def disengage(acting, intervention, *, on, note, now):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
-    return _end(acting, intervention, status=InterventionStatus.DISENGAGED, on=on, reason=reason, now=now, action="disengage")
+    return _end(acting, intervention, status=InterventionStatus.DISENGAGED, on=on, note=note, now=now, action="disengage")
 
 
 @transaction.atomic
-def withdraw(acting, intervention, *, on, reason, now):
+def withdraw(acting, intervention, *, on, note, now):
     """Ended by the service or the referrer (moved away, taken into care...), not by the young person's choice."""
     acting, intervention = _own_intervention(acting, intervention, "record_session")
-    return _end(acting, intervention, status=InterventionStatus.WITHDRAWN, on=on, reason=reason, now=now, action="withdraw")
+    return _end(acting, intervention, status=InterventionStatus.WITHDRAWN, on=on, note=note, now=now, action="withdraw")
 
 
 def _correctable(model, entry, what):

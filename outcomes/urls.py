@@ -10,6 +10,8 @@ urlpatterns = [
     path("interventions/<int:pk>/assessments/", views_interventions.record_assessment, name="intervention-assessment"),
     path("interventions/<int:pk>/complete/", views_interventions.complete, name="intervention-complete"),
     path("interventions/<int:pk>/disengage/", views_interventions.disengage, name="intervention-disengage"),
+    path("interventions/<int:pk>/withdraw/", views_interventions.withdraw, name="intervention-withdraw"),
+    path("allocations/<int:pk>/start-work/", views_interventions.start_work, name="allocation-start-work"),
     path("sessions/<int:pk>/correct/", views_interventions.correct_session, name="session-correct"),
     # Diversion cases (Outcome 22 and Checkpoint)
     path("cases/", views_cases.cases, name="cases"),

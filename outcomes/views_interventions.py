@@ -1,18 +1,26 @@
-"""'Our caseload' and the intervention page: the lead agency's caseworker records sessions, assessments and the end."""
+"""Starting work on an allocation, 'Our caseload' and the intervention page: the delivering organisation's
+caseworker records sessions and assessments, and ends the work through a confirmation page."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import access
 from partners.web import apply_errors
+from referrals import selectors as referral_selectors
+from referrals.models import Allocation
 
 from . import rules, selectors, services
-from .forms import AssessmentForm, CompleteForm, CorrectSessionForm, DisengageForm, SessionForm, today
+from .forms import AssessmentForm, CorrectSessionForm, SessionForm, today
+from .forms_work import ENDINGS, EndForm, StartWorkForm
 from .models import Intervention, Session
 from .views_common import may_see_cases, require_case_reader
 
@@ -29,7 +37,7 @@ def _row(intervention):
         "intervention": intervention,
         "next_condition": min(pending, key=lambda c: (c.due_on, c.position), default=None),
         "missed": [c for c in conditions if c.status == rules.MISSED],
-        "sessions_target": sessions[0].target if sessions else None,
+        "sessions_target": sessions[0].target if sessions else intervention.planned_sessions,
     }
 
 
@@ -57,8 +65,6 @@ def _context(request, intervention, **forms):
         "case_link": intervention.case_id is not None and may_see_cases(acting),
         "session_form": forms.get("session") or SessionForm(),
         "assessment_form": forms.get("assessment") or AssessmentForm(),
-        "complete_form": forms.get("complete") or CompleteForm(),
-        "disengage_form": forms.get("disengage") or DisengageForm(),
         "error_form": error_form,
     }
 
@@ -104,23 +110,88 @@ def record_assessment(request, pk):
     return _record(request, pk, "assessment", AssessmentForm, action, "Assessment recorded.")
 
 
+_ENDED_MESSAGES = {"complete": "Completion recorded. The referrer sees that the work is completed.",
+                   "disengage": "Disengagement recorded. The referrer sees that the work has ended.",
+                   "withdraw": "Withdrawal recorded. The referrer sees that the work has ended."}
+_END_SERVICES = {"complete": services.complete_intervention, "disengage": services.disengage,
+                 "withdraw": services.withdraw}
+
+
+def _end(request, pk, ending):
+    """The confirmation page of one ending: what happens next, the date, a required outcome note."""
+    acting = access.require_capability(request.acting, "record_session")
+    item = selectors.intervention_detail(acting, pk)
+    if item.organisation_id != acting.organisation.pk:
+        raise Http404("No such record.")  # the VRU sees every intervention; only the delivering organisation ends one
+    form = EndForm(request.POST or None, ending=ending)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _END_SERVICES[ending](acting, pk, on=form.cleaned_data["on"], note=form.cleaned_data["note"], now=timezone.now())
+            messages.success(request, _ENDED_MESSAGES[ending])
+            return redirect("intervention-detail", pk=pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    status, question, _, _ = ENDINGS[ending]
+    return render(request, "outcomes/intervention_end.html", {
+        "intervention": item, "form": form, "question": question, "ended": item.status in services.ENDED,
+        "referrer_sees": services.work_ended_in_words(status, item.organisation.name) if item.referral_id else "",
+    }, status=400 if form.errors else 200)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def complete(request, pk):
-    def action(data, now):
-        services.complete_intervention(request.acting, pk, on=data["on"], now=now)
-
-    return _record(request, pk, "complete", CompleteForm, action, "Completion recorded.")
+    return _end(request, pk, "complete")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def disengage(request, pk):
-    def action(data, now):
-        end = services.withdraw if data["ending"] == "withdrawn" else services.disengage
-        end(request.acting, pk, on=data["on"], reason=data["reason"], now=now)
+    return _end(request, pk, "disengage")
 
-    return _record(request, pk, "disengage", DisengageForm, action, "The end of the intervention is recorded.")
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    return _end(request, pk, "withdraw")
+
+
+# --- Starting work on an accepted allocation ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_work(request, pk):
+    """'Start work' from the allocation's page: the programme, the start date and the planned number of sessions."""
+    acting = access.require_capability(request.acting, "work_allocations")
+    allocation = referral_selectors.allocation_for(acting, pk)
+    started = allocation.interventions.first()
+    if started is not None and request.method == "GET":
+        messages.info(request, "Work has already started on this allocation.")
+        return redirect("intervention-detail", pk=started.pk)
+    programmes = list(selectors.programmes_of(acting.organisation))
+    form = StartWorkForm(request.POST or None, programmes=programmes,
+                         initial=None if request.method == "POST" else {"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            try:
+                intervention = services.start_intervention(
+                    acting, allocation, programme=data["programme"], started_on=data["started_on"],
+                    planned_sessions=data["planned_sessions"], idempotency_key=data["idempotency_key"], now=timezone.now())
+            except IntegrityError:
+                # Two clicks raced past the "already made?" check: the other one made it, so show that one.
+                intervention = services.start_intervention(
+                    acting, allocation, programme=data["programme"], started_on=data["started_on"],
+                    planned_sessions=data["planned_sessions"], idempotency_key=data["idempotency_key"], now=timezone.now())
+            messages.success(request, f"Work started. {intervention.young_person.display_name} is on your caseload.")
+            return redirect("intervention-detail", pk=intervention.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "outcomes/start_work.html", {
+        "allocation": allocation, "form": form, "programmes": programmes,
+        "accepted": allocation.state == Allocation.State.ACCEPTED,
+    }, status=400 if form.errors else 200)
 
 
 def _own_session(acting, pk):

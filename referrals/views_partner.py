@@ -35,6 +35,8 @@ def _context(request, allocation, **extra):
         "hand_back_form": extra.get("hand_back_form") or ReasonForm(label="Why are you handing this referral back?",
                                                                      submit="Hand back to the VRU"),
         "contact_form": extra.get("contact_form") or FirstContactForm(),
+        # The work started on it (outcomes.services.start_intervention), if any: shown instead of "Start work".
+        "intervention": allocation.interventions.select_related("programme").first(),
     }
 
 

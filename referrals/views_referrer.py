@@ -79,6 +79,24 @@ def decision_in_words(referral):
     return said or referral.get_status_display()
 
 
+# How the work with the young person stands, as the partner's service wrote it for the referrer (in words only).
+_WORK_EVENTS = (ReferralEvent.Kind.WORK_STARTED, ReferralEvent.Kind.WORK_ENDED)
+
+
+def _work_events():
+    return Prefetch(
+        "events",
+        queryset=ReferralEvent.objects.filter(kind__in=_WORK_EVENTS, shared_with_referrer=True).order_by("-at", "-id"),
+        to_attr="work_events",
+    )
+
+
+def work_in_words(referral):
+    """The latest "Work started with ..." / "Work completed by ..." from the prefetched work events, or ""."""
+    events = getattr(referral, "work_events", None) or []
+    return events[0].summary if events else ""
+
+
 def _continue_url(referral, concerns):
     """Picking up a draft: the first step with an answer missing, or the check page when all are there."""
     slug = first_unanswered_step(referral, concerns)
@@ -116,7 +134,8 @@ def _apply_errors(form, error):
 def my_referrals(request):
     acting = access.require_capability(request, "refer")
     form = StatusFilterForm(request.GET or None)
-    referrals = selectors.own_referrals(acting, status=form.chosen_status()).prefetch_related(_decision_events())
+    referrals = selectors.own_referrals(acting, status=form.chosen_status()).prefetch_related(
+        _decision_events(), _work_events())
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for referral in page:
@@ -124,6 +143,7 @@ def my_referrals(request):
         row = {
             "referral": referral,
             "decision": decision_in_words(referral),
+            "work": work_in_words(referral),
             "question": referral.open_questions[0] if referral.open_questions else None,
         }
         if referral.status == Status.DRAFT:
@@ -315,6 +335,9 @@ def _detail_context(request, referral, answer_form=None):
         ReferralEvent.objects.filter(referral=referral, kind__in=_DECISION_EVENTS, shared_with_referrer=True)
         .order_by("-at", "-id")
     )
+    referral.work_events = list(
+        ReferralEvent.objects.filter(referral=referral, kind__in=_WORK_EVENTS, shared_with_referrer=True).order_by("-at", "-id")
+    )
     is_referrer = referral.referring_organisation_id == getattr(acting.organisation, "pk", None) and access.can(acting, "refer")
     question = selectors.open_question(referral) if referral.status == Status.INFO_REQUESTED else None
     if question is not None and is_referrer and answer_form is None:
@@ -324,6 +347,7 @@ def _detail_context(request, referral, answer_form=None):
         "referral": referral,
         "concerns": concerns,
         "decision": decision_in_words(referral),
+        "work": work_in_words(referral),
         "events": list(selectors.timeline(acting, referral))[::-1],  # newest first, as the MoJ timeline shows it
         "question": question,
         "answer_form": answer_form if is_referrer else None,

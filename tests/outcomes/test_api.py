@@ -351,23 +351,24 @@ def test_completing_an_intervention_twice_is_400(decision_maker, caseworker, yos
     case = start(token_client(decision_maker), yos)
     intervention = _intervention_of(case)
     client = token_client(caseworker)
-    done = client.post(intervention_url(intervention, "complete"), {"on": "2026-11-24"}, format="json")
+    done = client.post(intervention_url(intervention, "complete"), {"on": "2026-11-24", "note": "Finished."}, format="json")
     assert done.status_code == 200, done.json()
     assert (done.json()["status"], done.json()["ended_on"]) == ("completed", "2026-11-24")
-    again = client.post(intervention_url(intervention, "complete"), {"on": "2026-11-24"}, format="json")
-    assert again.status_code == 400 and again.json() == {"non_field_errors": ["This intervention is already completed."]}
+    again = client.post(intervention_url(intervention, "complete"), {"on": "2026-11-24", "note": "Again."}, format="json")
+    assert again.status_code == 400 and again.json() == {
+        "non_field_errors": ["This intervention was already completed on 24 November 2026: it cannot be ended again."]}
     late = client.post(intervention_url(intervention, "sessions"), {"held_on": "2026-11-24", "attendance": "attended"},
                        format="json")
     assert late.status_code == 400 and "Correct an earlier entry instead" in late.json()["non_field_errors"][0]
     assert Intervention.objects.get(pk=intervention).status == "completed" and not Session.objects.exists()
 
 
-def test_disengaging_needs_a_reason(decision_maker, caseworker, yos):
+def test_disengaging_needs_an_outcome_note(decision_maker, caseworker, yos):
     intervention = _intervention_of(start(token_client(decision_maker), yos))
     client = token_client(caseworker)
     url = intervention_url(intervention, "disengage")
-    assert set(client.post(url, {"on": "2026-11-24", "reason": " "}, format="json").json()) == {"reason"}
-    response = client.post(url, {"on": "2026-11-24", "reason": "Moved out of area."}, format="json")
+    assert set(client.post(url, {"on": "2026-11-24", "note": " "}, format="json").json()) == {"note"}
+    response = client.post(url, {"on": "2026-11-24", "note": "Moved out of area."}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "disengaged"
     assert response.json()["end_reason"] == "Moved out of area."
 

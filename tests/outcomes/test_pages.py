@@ -90,7 +90,8 @@ def test_the_caseworker_records_a_session_an_assessment_and_completion(client, d
     assert response.status_code == 302
     assert Assessment.objects.get().completed_on == date(2026, 11, 12)
 
-    response = client.post(reverse("intervention-complete", args=[intervention.pk]), d("on", date(2026, 11, 20)))
+    response = client.post(reverse("intervention-complete", args=[intervention.pk]),
+                           {**d("on", date(2026, 11, 20)), "note": "Finished the programme."})
     assert response.status_code == 302
     intervention.refresh_from_db()
     assert (intervention.status, intervention.ended_on) == ("completed", date(2026, 11, 20))
@@ -123,10 +124,10 @@ def test_a_completion_recorded_twice_shows_the_error(client, decision_maker, cas
     intervention = start(decision_maker, yos).interventions.get()
     client.force_login(caseworker)
     url = reverse("intervention-complete", args=[intervention.pk])
-    assert client.post(url, d("on", date(2026, 11, 20))).status_code == 302
-    response = client.post(url, d("on", date(2026, 11, 23)))
+    assert client.post(url, {**d("on", date(2026, 11, 20)), "note": "Finished."}).status_code == 302
+    response = client.post(url, {**d("on", date(2026, 11, 23)), "note": "Again."})
     assert response.status_code == 400
-    assert "This intervention is already completed." in html(response)
+    assert "This intervention was already completed on 20 November 2026: it cannot be ended again." in html(response)
     intervention.refresh_from_db()
     assert intervention.ended_on == date(2026, 11, 20)
 
@@ -134,8 +135,8 @@ def test_a_completion_recorded_twice_shows_the_error(client, decision_maker, cas
 def test_an_intervention_withdrawn_by_us_is_recorded_as_withdrawn(client, decision_maker, caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
     client.force_login(caseworker)
-    url = reverse("intervention-disengage", args=[intervention.pk])
-    client.post(url, {**d("on", date(2026, 11, 20)), "ending": "withdrawn", "reason": "Moved out of the area."})
+    url = reverse("intervention-withdraw", args=[intervention.pk])
+    client.post(url, {**d("on", date(2026, 11, 20)), "note": "Moved out of the area."})
     intervention.refresh_from_db()
     assert intervention.status == "withdrawn"
 
@@ -144,9 +145,9 @@ def test_disengagement_needs_a_reason(client, decision_maker, caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
     client.force_login(caseworker)
     url = reverse("intervention-disengage", args=[intervention.pk])
-    response = client.post(url, {**d("on", date(2026, 11, 20)), "ending": "disengaged", "reason": ""})
-    assert response.status_code == 400 and "Explain why the intervention ended" in html(response)
-    ended = {**d("on", date(2026, 11, 20)), "ending": "disengaged", "reason": "Moved out of the area."}
+    response = client.post(url, {**d("on", date(2026, 11, 20)), "note": ""})
+    assert response.status_code == 400 and "Write an outcome note: why the young person disengaged" in html(response)
+    ended = {**d("on", date(2026, 11, 20)), "note": "Moved out of the area."}
     assert client.post(url, ended).status_code == 302
     intervention.refresh_from_db()
     assert (intervention.status, intervention.end_reason) == ("disengaged", "Moved out of the area.")

@@ -384,10 +384,12 @@ def test_a_corrected_assessment_no_longer_meets_the_condition_when_the_new_date_
 
 def test_a_completion_recorded_twice_is_refused(decision_maker, caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
-    services.complete_intervention(acting_for(caseworker), intervention, on=date(2026, 12, 1), now=at(date(2026, 12, 1)))
+    services.complete_intervention(acting_for(caseworker), intervention, on=date(2026, 12, 1), note="Finished.",
+                                   now=at(date(2026, 12, 1)))
     with pytest.raises(ValidationError) as error:
-        services.complete_intervention(acting_for(caseworker), intervention, on=date(2026, 12, 2), now=at(date(2026, 12, 2)))
-    assert error.value.messages == ["This intervention is already completed."]
+        services.complete_intervention(acting_for(caseworker), intervention, on=date(2026, 12, 2), note="Again.",
+                                       now=at(date(2026, 12, 2)))
+    assert error.value.messages == ["This intervention was already completed on 1 December 2026: it cannot be ended again."]
     intervention.refresh_from_db()
     assert (intervention.status, intervention.ended_on) == ("completed", date(2026, 12, 1))
     with pytest.raises(ValidationError):
@@ -398,13 +400,13 @@ def test_a_completion_recorded_twice_is_refused(decision_maker, caseworker, yos)
 def test_disengagement_needs_a_reason_and_ends_the_intervention(decision_maker, caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
     with pytest.raises(ValidationError) as error:
-        services.disengage(acting_for(caseworker), intervention, on=START, reason="", now=NOW)
-    assert "reason" in error.value.message_dict
-    services.disengage(acting_for(caseworker), intervention, on=START, reason="Moved out of area.", now=NOW)
+        services.disengage(acting_for(caseworker), intervention, on=START, note="", now=NOW)
+    assert "note" in error.value.message_dict
+    services.disengage(acting_for(caseworker), intervention, on=START, note="Moved out of area.", now=NOW)
     intervention.refresh_from_db()
     assert (intervention.status, intervention.end_reason) == ("disengaged", "Moved out of area.")
     with pytest.raises(ValidationError):
-        services.complete_intervention(acting_for(caseworker), intervention, on=START, now=NOW)
+        services.complete_intervention(acting_for(caseworker), intervention, on=START, note="Done.", now=NOW)
 
 
 def test_a_partner_starts_an_intervention_only_with_an_accepted_allocation(caseworker, referrer, yos):
@@ -415,18 +417,16 @@ def test_a_partner_starts_an_intervention_only_with_an_accepted_allocation(casew
     programme = f.ProgrammeFactory(owner=yos, name="Mentoring")
     allocation = Allocation.objects.create(referral=referral, organisation=yos, programme="Mentoring", allocated_by=referrer,
                                            allocated_at=NOW - timedelta(days=2), accept_due=NOW)
+    kwargs = {"programme": programme, "started_on": START, "planned_sessions": 6, "now": NOW}
     with pytest.raises(ValidationError) as error:
-        services.start_intervention(acting_for(caseworker), young_person=person, programme=programme, started_on=START, now=NOW)
-    assert "referral" in error.value.message_dict
+        services.start_intervention(acting_for(caseworker), allocation, **kwargs)
+    assert error.value.messages == ["Accept the allocation before starting work."]
     Allocation.objects.filter(pk=allocation.pk).update(state="accepted", accepted_at=NOW)
-    intervention = services.start_intervention(acting_for(caseworker), young_person=person, programme=programme,
-                                               started_on=START, now=NOW)
-    assert (intervention.referral, intervention.case, intervention.status) == (referral, None, "offered")
-    with pytest.raises(ValidationError):  # already on it
-        services.start_intervention(acting_for(caseworker), young_person=person, programme=programme, started_on=START, now=NOW)
-    with pytest.raises(Http404):  # a young person the partner cannot see
-        services.start_intervention(acting_for(caseworker), young_person=f.YoungPersonFactory(), programme=programme,
-                                    started_on=START, now=NOW)
+    intervention = services.start_intervention(acting_for(caseworker), allocation, **kwargs)
+    assert (intervention.referral, intervention.allocation, intervention.case, intervention.status) == (
+        referral, allocation, None, "offered")
+    with pytest.raises(ValidationError):  # already started on this allocation
+        services.start_intervention(acting_for(caseworker), allocation, **kwargs)
 
 
 # --- Conditions, risk and breach ------------------------------------------------------------------------
@@ -719,7 +719,7 @@ def test_the_caseload_shows_next_due_overdue_and_sessions_attended(decision_make
         pathway=f.pathway("checkpoint"), lead_organisation=yos, start_date=START, now=NOW, person=f.person_data(given_name="Rio"),
         admission=True, sufficient_evidence=True,
     ).interventions.get()
-    services.complete_intervention(acting_for(caseworker), ended, on=START, now=NOW)
+    services.complete_intervention(acting_for(caseworker), ended, on=START, note="Done.", now=NOW)
     rows = list(selectors.caseload(acting_for(caseworker), today=date(2026, 12, 1)))
     assert [r.pk for r in rows] == [case.interventions.get().pk, ended.pk]  # live first
     live = rows[0]
@@ -830,7 +830,7 @@ def test_every_action_writes_an_audit_event(decision_maker, caseworker, yos_mana
     services.confirm_breach(acting_for(decision_maker), case, reason="Confirmed.", now=NOW)
     services.receive_rereferral(acting_for(decision_maker), case, now=NOW)
     services.record_police_outcome(acting_for(decision_maker), case, outcome_code=8, notes="", now=NOW)
-    services.complete_intervention(acting_for(caseworker), intervention, on=START, now=NOW)
+    services.complete_intervention(acting_for(caseworker), intervention, on=START, note="Done.", now=NOW)
     actions = audited_actions()[3:]
     assert actions == [
         "record_session", "correct_session", "record_assessment", "correct_assessment", "mark_at_risk",
@@ -860,8 +860,8 @@ def test_an_intervention_withdrawn_by_us_is_not_a_disengagement(caseworker, yos,
     case = f.make_case(lead=yos, police=police, decision_maker=decision_maker)
     intervention = case.interventions.get()
     now = datetime(2026, 11, 26, 10, tzinfo=ZoneInfo("UTC"))
-    services.withdraw(acting_for(caseworker), intervention, on=date(2026, 11, 25), reason="Moved out of area.", now=now)
+    services.withdraw(acting_for(caseworker), intervention, on=date(2026, 11, 25), note="Moved out of area.", now=now)
     intervention.refresh_from_db()
     assert intervention.status == "withdrawn" and intervention.end_reason == "Moved out of area."
     with pytest.raises(ValidationError):
-        services.disengage(acting_for(caseworker), intervention, on=date(2026, 11, 25), reason="Again", now=now)
+        services.disengage(acting_for(caseworker), intervention, on=date(2026, 11, 25), note="Again", now=now)

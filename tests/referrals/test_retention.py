@@ -95,7 +95,7 @@ def robin(referrer, triager, caseworker, decision_maker, yos, police):
     outcome_services.record_session(lead, intervention, held_on=date(2025, 4, 8), attendance="did_not_attend",
                                     reason="Robin was at a hospital appointment.", now=at(date(2025, 4, 8)))
     outcome_services.propose_breach(lead, case, reason="No contact from Robin for three weeks.", now=at(date(2025, 4, 30)))
-    outcome_services.disengage(lead, intervention, on=date(2025, 5, 1), reason="Robin stopped coming.",
+    outcome_services.disengage(lead, intervention, on=date(2025, 5, 1), note="Robin stopped coming.",
                                now=at(date(2025, 5, 1)))
     outcome_services.confirm_breach(police_acting, case, reason="Robin refused further sessions.", now=at(date(2025, 5, 2)))
     outcome_services.receive_rereferral(police_acting, case, now=at(date(2025, 5, 3)))

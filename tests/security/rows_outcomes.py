@@ -32,8 +32,11 @@ ROWS = [
     Row("intervention-detail", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(403, **CASE_READERS)),
     Row("intervention-session", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(405)),
     Row("intervention-assessment", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(405)),
-    Row("intervention-complete", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(405)),
-    Row("intervention-disengage", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(405)),
+    # Ending the work: a confirmation page for the delivering organisation's caseworkers only (another YOS's: 404).
+    *[Row(f"intervention-{ending}", kwargs=lambda o: {"pk": o.intervention.pk}, **all_(403, caseworker=404))
+      for ending in ("complete", "disengage", "withdraw")],
+    # Start work on an allocation: partners' caseworkers and managers; o.allocation is another YOS's, so 404.
+    Row("allocation-start-work", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(403, caseworker=404)),
     # Only the delivering organisation's caseworker corrects a session: another YOS's caseworker gets 404.
     Row("session-correct", kwargs=lambda o: {"pk": _session(o).pk}, **all_(403, caseworker=404)),
     Row("cases", **all_(403, triager=200, vru_manager=200, caseworker=200, decision_maker=200)),

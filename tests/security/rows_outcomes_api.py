@@ -53,7 +53,7 @@ ROWS = [
     Row("api-intervention-detail", kwargs=_intervention, anonymous=API, **all_(404, **VRU)),
     *[
         Row(f"api-intervention-{name}", kwargs=_intervention, anonymous=API, **all_(405))
-        for name in ("sessions", "assessments", "complete", "disengage")
+        for name in ("sessions", "assessments", "complete", "disengage", "withdraw")
     ],
     Row("api-session-correct", kwargs=_session, anonymous=API, **all_(405)),
     Row("api-assessment-correct", kwargs=_assessment, anonymous=API, **all_(405)),
