@@ -176,9 +176,10 @@ class ReviewForm(CohortsForm):
             error_messages={"required": "Select the organisations that attended",
                             "invalid_choice": "Select organisations from the list"},
         )
+        # Not pre-selected: a review's tier is a decision the reviewer makes, never one made for them.
         self.fields["tier_decision"] = _tier_field(cohort.tier_model, "Tier decided")
-        self.fields["tier_decision"].initial = member.tier
-        self.fields["tier_decision"].help_text = f"Leave tier {member.tier} selected to keep the young person in it"
+        self.fields["tier_decision"].error_messages["required"] = "Select the tier the review decided"
+        self.fields["tier_decision"].help_text = f"They are in tier {member.tier} now: select it to keep them there"
         self.fields["next_review_on"] = _date(
             "Next review (optional)", "The next review date", "the date of the next review", required=False,
             hint=f"Leave blank for {cohort.review_weeks} weeks after this review",

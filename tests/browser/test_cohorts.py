@@ -121,7 +121,8 @@ def test_a_vru_triager_creates_a_cohort_adds_a_member_changes_their_tier_and_rec
     attendees.get_by_label("YOS Birmingham").check()
     page.get_by_label("Summary").fill("Engaging with the YOS worker; police report no new intelligence.")
     decided = page.get_by_role("group", name="Tier decided")
-    expect(decided.get_by_label("Tier 2: Neighbourhood task force or LOMU")).to_be_checked()
+    expect(decided.get_by_role("radio", checked=True)).to_have_count(0)  # the reviewer decides: nothing pre-selected
+    decided.get_by_label("Tier 2: Neighbourhood task force or LOMU").check()
     page.get_by_role("button", name="Record the review").click()
     expect(success_banner(page)).to_contain_text("Review recorded.")
     expect(page.get_by_test_id("next-review")).to_contain_text(long_date(day + datetime.timedelta(weeks=4)))

@@ -2,6 +2,7 @@
 page, and a constant number of queries whatever the number of members."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -115,9 +116,18 @@ def test_a_review_with_errors_is_shown_again_with_each_message(client, triager, 
     response = client.post(reverse("cohort-member-review", args=[member.pk]), {"summary": ""})
     assert response.status_code == 400
     page = text(response)
-    for message in ("Enter the date of the review", "Select the organisations that attended", "Summarise the review"):
+    for message in ("Enter the date of the review", "Select the organisations that attended", "Summarise the review",
+                    "Select the tier the review decided"):
         assert message in page
     assert not Review.objects.exists()
+
+
+def test_the_review_page_chooses_no_tier_for_the_reviewer(client, triager, member):
+    client.force_login(triager)
+    html = client.get(reverse("cohort-member-review", args=[member.pk])).content.decode()
+    radios = re.findall(r'<input[^>]*name="tier_decision"[^>]*>', html)
+    assert radios and not any("checked" in radio for radio in radios)
+    assert f"They are in tier {member.tier} now" in html
 
 
 def test_removing_a_member_keeps_them_under_past_members(client, triager, member):
