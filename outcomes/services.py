@@ -209,7 +209,7 @@ def _conditions_for(pathway, start, end, sessions):
 
 
 def _extra_conditions(extras, standard, start, end):
-    """Further conditions for a new contract, as condition rows; ValidationError on "conditions" if any is wrong."""
+    """Further conditions for a new contract, as condition rows; ValidationError on "extra_conditions" if any is wrong."""
     extras = list(extras or ())
     rows, problems = [], []
     for extra in extras:
@@ -229,7 +229,7 @@ def _extra_conditions(extras, standard, start, end):
         problems.append(f"{exc}: the pathway's standard ones are {standard}, so add at most "
                         f"{rules.MAX_CONDITIONS - standard} more")
     if problems:
-        raise ValidationError({"conditions": problems})
+        raise ValidationError({"extra_conditions": problems})
     return rows
 
 

@@ -45,9 +45,9 @@ ROWS = [
     *[
         Row(f"api-case-{name}", kwargs=_case, anonymous=API, **all_(405))
         for name in ("propose-breach", "confirm-breach", "further-chance", "reoffence", "propose-closure", "close",
-                     "receive", "outcome")
+                     "receive", "outcome", "conditions")
     ],
-    Row("api-condition-reason", kwargs=_condition, anonymous=API, **all_(405)),
+    *[Row(f"api-condition-{name}", kwargs=_condition, anonymous=API, **all_(405)) for name in ("reason", "met", "missed")],
     # Interventions: a partner's caseload (caseworkers and managers of partners) or the VRU's view of all.
     Row("api-intervention-list", anonymous=API, **all_(403, caseworker=200, **VRU)),
     Row("api-intervention-detail", kwargs=_intervention, anonymous=API, **all_(404, **VRU)),
