@@ -621,10 +621,15 @@ class EligibilityFactsSerializer(serializers.Serializer):
     offence = serializers.SlugRelatedField(slug_field="code", queryset=selectors.offences(),
                                            help_text="An offence code from /api/v1/offences/.")
     offence_date = serializers.DateField()
-    aggravating = serializers.BooleanField(required=False, default=False)
-    admission = serializers.BooleanField(required=False, default=False)
-    sufficient_evidence = serializers.BooleanField(required=False, default=False)
-    history = serializers.ChoiceField(choices=History.choices, required=False, default=History.NONE)
+    # Checkpoint's facts: left out (or null) is "not answered", refused for Checkpoint with a field error, never "no".
+    aggravating = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                           help_text="Checkpoint: were there aggravating circumstances? Needed.")
+    admission = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                         help_text="Checkpoint: did the young person admit the offence? Needed.")
+    sufficient_evidence = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                                   help_text="Checkpoint: is there enough evidence to charge? Needed.")
+    history = serializers.ChoiceField(choices=History.choices, required=False, allow_null=True, default=None,
+                                      help_text="Checkpoint: the previous criminal history. Needed.")
 
 
 class EligibilityQuestionSerializer(EligibilityFactsSerializer):

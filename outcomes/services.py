@@ -149,9 +149,27 @@ def _closing_codes():
 # --- Eligibility and starting a case -----------------------------------------------------------
 
 
+# Checkpoint's facts about the young person: asked, never assumed (None is "not answered").
+CHECKPOINT_FACTS = {
+    "aggravating": "Select whether there were aggravating circumstances",
+    "admission": "Select whether the young person admitted the offence",
+    "sufficient_evidence": "Select whether there is enough evidence to charge",
+    "history": "Select the young person's criminal history",
+}
+
+
 def eligibility(pathway, *, date_of_birth, offence, offence_date, aggravating, admission, sufficient_evidence, history):
-    """Every rule of the pathway, each with its reason (the ages come from the Pathway row, which administrators may change)."""
+    """Every rule of the pathway, each with its reason (the ages come from the Pathway row, which administrators may change).
+
+    Checkpoint needs each of its facts answered: a missing one is a field error, never read as "no".
+    """
     if pathway.code == "checkpoint":
+        facts = {"aggravating": aggravating, "admission": admission, "sufficient_evidence": sufficient_evidence,
+                 "history": history}
+        missing = {name: message for name, message in CHECKPOINT_FACTS.items()
+                   if facts[name] is None or (name == "history" and history not in rules.HISTORIES)}
+        if missing:
+            raise ValidationError(missing)
         return rules.checkpoint_eligibility(
             date_of_birth=date_of_birth, offence_date=offence_date, offence=offence, aggravating=aggravating,
             admission=admission, sufficient_evidence=sufficient_evidence, history=history,
@@ -239,8 +257,8 @@ def _sees(organisation, obj):
 
 @transaction.atomic
 def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_organisation, start_date, now,
-               young_person=None, person=None, aggravating=False, admission=False, sufficient_evidence=False,
-               history="none", contract_months=None, sessions=None, programme=None, acknowledge_deadline=False,
+               young_person=None, person=None, aggravating=None, admission=None, sufficient_evidence=None,
+               history=None, contract_months=None, sessions=None, programme=None, acknowledge_deadline=False,
                extra_conditions=(), idempotency_key=None):
     """A police decision maker diverts a crime: the contract, its conditions and the lead agency's intervention.
 
@@ -273,8 +291,11 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     if start_date is None:
         problems["start_date"] = "Enter the start date"
     problems.update(rules.date_problems(offence_date=offence_date, start_date=start_date, today=today))
-    if history not in rules.HISTORIES:
-        problems["history"] = "Select the young person's criminal history"
+    if pathway is not None and pathway.code == "checkpoint":
+        facts = {"aggravating": aggravating, "admission": admission, "sufficient_evidence": sufficient_evidence}
+        problems.update({name: CHECKPOINT_FACTS[name] for name, value in facts.items() if value is None})
+        if history not in rules.HISTORIES:
+            problems["history"] = CHECKPOINT_FACTS["history"]
     months = contract_months if contract_months is not None else getattr(pathway, "contract_months", 4)
     if not isinstance(months, int) or months < 1:
         problems["contract_months"] = "The contract must last at least one month"
@@ -337,8 +358,10 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     case = DiversionCase.objects.create(
         crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,
         pathway=pathway, lead_organisation=lead_organisation, police_organisation=acting.organisation,
-        decision_maker=acting.user, status=rules.next_status(None, rules.START), aggravating=aggravating,
-        admission=admission, sufficient_evidence=sufficient_evidence, history=history,
+        decision_maker=acting.user, status=rules.next_status(None, rules.START),
+        # Outcome 22 does not ask these; until the columns can hold "not asked" (None) they keep their old defaults.
+        aggravating=bool(aggravating), admission=bool(admission), sufficient_evidence=bool(sufficient_evidence),
+        history=history or rules.HISTORY_NONE,
         eligibility=[asdict(r) for r in results], start_date=start_date, contract_months=months, end_date=end,
         rereferral_deadline=deadline, deadline_acknowledged=bool(late and acknowledge_deadline), created_at=now,
     )

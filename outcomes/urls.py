@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_cases, views_interventions
+from . import views_programmes as programmes
 
 urlpatterns = [
     # The lead agency's caseload and interventions
@@ -29,4 +30,9 @@ urlpatterns = [
     path("conditions/<int:pk>/met/", views_cases.condition_met, name="condition-met"),
     path("conditions/<int:pk>/missed/", views_cases.condition_missed, name="condition-missed"),
     path("re-referrals/", views_cases.rereferrals, name="rereferrals"),
+    # The programmes a partner runs (its administrators and managers)
+    path("programmes/", programmes.programmes, name="programmes"),
+    path("programmes/new/", programmes.new_programme, name="programme-new"),
+    path("programmes/<int:pk>/deactivate/", programmes.deactivate_programme, name="programme-deactivate"),
+    path("programmes/<int:pk>/reactivate/", programmes.reactivate_programme, name="programme-reactivate"),
 ]

@@ -57,7 +57,9 @@ def acting_for(user, organisation_id=None) -> Acting:
     """The Acting of a user for the chosen organisation (or their first, if none was chosen)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
-    memberships = [m for m in user.memberships.select_related("organisation") if m.organisation.active]
+    # A deactivated membership (partners.admin_services.deactivate_person) counts for nothing, here and so
+    # for sessions and API tokens alike; the person's other organisations are untouched.
+    memberships = [m for m in user.memberships.select_related("organisation") if m.active and m.organisation.active]
     if not memberships:
         return Acting(user=user, organisation=None)
     chosen = [m for m in memberships if m.organisation_id == organisation_id] or [
@@ -78,7 +80,7 @@ def as_acting(who) -> Acting:
 
 
 def organisations_of(user):
-    return Organisation.objects.filter(memberships__user=user, active=True).distinct().order_by("name")
+    return Organisation.objects.filter(memberships__user=user, memberships__active=True, active=True).distinct().order_by("name")
 
 
 # --- What a role may do -------------------------------------------------------------
@@ -104,7 +106,12 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
     "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER),
+    # An administrator manages their own organisation's people and API tokens (partners/admin_services.py).
     "manage_organisation": lambda a: a.has_role(R.ORG_ADMIN),
+    # The VRU's administrators add organisations (with their first administrator) and deactivate them.
+    "onboard_organisations": lambda a: a.is_vru and a.has_role(R.ORG_ADMIN),
+    # The programmes a partner runs (outcomes/programmes.py): what its interventions are chosen from.
+    "manage_programmes": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.ORG_ADMIN, R.MANAGER),
 }
 
 
@@ -148,8 +155,19 @@ def _young_person_referred_by(a: Acting) -> Q:
     return Q(Exists(Referral.objects.filter(young_person_id=OuterRef("pk"), referring_organisation_id=a.organisation.pk)))
 
 
+def _member_of(a: Acting) -> Q:
+    from .models import Membership
+
+    return Q(Exists(Membership.objects.filter(user_id=OuterRef("pk"), organisation_id=a.organisation.pk)))
+
+
 SCOPES: dict[str, Scope] = {
     "partners.organisation": Scope(everything=lambda a: True),
+    # People and API tokens: an organisation sees its own (a person of several organisations, in each of them).
+    "partners.user": Scope(own=_member_of),
+    "partners.apitoken": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
+    "partners.invitation": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
+    "outcomes.programme": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(owner_id=a.organisation.pk)),
     "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
     # The VRU sees every referral; the referring organisation its own; partners what is allocated to them.
     # A draft is the referrer's unfinished work: even the VRU sees it only once submitted.

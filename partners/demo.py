@@ -34,6 +34,10 @@ USERS = [
     ("caseworker@remedi.example.org", "Ravi Restore", "Remedi", [Role.CASEWORKER]),
     ("decisions@police.example.org", "Dee Decider", "West Midlands Police – Birmingham West NPU", [Role.DECISION_MAKER]),
     ("referrer@police.example.org", "Pat Constable", "West Midlands Police – Birmingham West NPU", [Role.REFERRER]),
+    # Some partners have their own administrator too: they invite and deactivate their own people.
+    ("admin@northfield.example.sch.uk", "Nia Admin", "Northfield Park Academy", [Role.ORG_ADMIN]),
+    ("admin@yos-birmingham.example.org", "Yusuf Admin", "YOS Birmingham", [Role.ORG_ADMIN]),
+    ("admin@stgiles.example.org", "Gail Admin", "St Giles Trust", [Role.ORG_ADMIN]),
     # One person who works for two organisations and picks which one they act for.
     ("multi@example.org", "Jo Twohats", "YOS Walsall", [Role.CASEWORKER]),
     ("multi@example.org", "Jo Twohats", "Remedi", [Role.MANAGER]),

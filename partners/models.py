@@ -107,6 +107,9 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # Deactivating a person in one organisation clears this on their rows there only: their other
+    # organisations are untouched. db_default so bulk loaders that name no column still get True.
+    active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -189,3 +192,29 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited person set their first password.
+
+    Only the SHA-256 of the link's secret is kept (the secret is random and long, as for API tokens).
+    A link is good once, until `expires_at`; sending a new one replaces the old (`replaced_at`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    # The form's one-use key: a double-clicked "Send invitation" finds this row instead of inviting twice.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="invitation_user_created")]
+
+    def __str__(self):
+        return f"Invitation for {self.user} to {self.organisation}"

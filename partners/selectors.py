@@ -1,5 +1,7 @@
-from .access import visible
-from .models import AuditEvent
+from django.db.models import Count, Prefetch, Q
+
+from .access import as_acting, get_visible_or_404, visible
+from .models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
 
 
 def audit_events(acting, *, user=None, organisation=None, action="", object_type="", object_id="",
@@ -30,9 +32,36 @@ def staff_of(organisation, roles):
 
 def staff_by_organisation(organisations, roles):
     """staff_of for many organisations (ids) in one query: organisation id -> its people in those roles."""
-    from .models import Membership
-
     staff = {pk: [] for pk in organisations}
-    for m in Membership.objects.filter(organisation_id__in=list(staff), role__in=roles).select_related("user"):
+    for m in Membership.objects.filter(organisation_id__in=list(staff), role__in=roles, active=True).select_related("user"):
         staff[m.organisation_id].append(m.user)
     return staff
+
+
+# --- Administration: an organisation's people and tokens, the VRU's list of organisations --------------------
+
+
+def people_of(acting):
+    """The organisation's people, with `here`: their membership rows in it (roles, active). Two queries a page."""
+    org = as_acting(acting).organisation
+    here = Prefetch("memberships", queryset=Membership.objects.filter(organisation=org), to_attr="here")
+    return visible(acting, User.objects.all()).prefetch_related(here).order_by("full_name", "email")
+
+
+def person_of(acting, pk):
+    return get_visible_or_404(acting, people_of(acting), pk=pk)
+
+
+def pending_invitation(person, organisation):
+    return Invitation.objects.filter(user=person, organisation=organisation, used_at__isnull=True,
+                                     replaced_at__isnull=True).order_by("-created_at").first()
+
+
+def tokens_of(acting):
+    return visible(acting, ApiToken.objects.select_related("user")).order_by("revoked_at", "-created_at", "-id")
+
+
+def organisations_for_admin(acting):
+    """Every organisation, with how many people act for it (active memberships), for the VRU's administrators."""
+    people = Count("memberships__user", filter=Q(memberships__active=True), distinct=True)
+    return visible(acting, Organisation.objects.annotate(people=people)).order_by("-active", "name")

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import access, audit
-from .models import ApiToken, Role
+from .models import ApiToken, Membership, Role
 
 SECRET_BYTES = 32  # 256 random bits: 43 URL-safe characters
 PREFIX_LENGTH = 8
@@ -21,25 +21,35 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def create_token(acting, name, *, now=None):
-    """A new token for the person acting, for the organisation they act for. Returns (token, secret).
+def create_token(acting, name, *, now=None, for_user=None):
+    """A new token for the organisation the person acts for. Returns (token, secret).
 
-    A token can do exactly what its user can do for that one organisation, never more.
+    The token acts as its user (the person acting, or `for_user`, whom only an administrator of the
+    organisation may choose, among its active people): exactly what that user can do there, never more.
     """
     acting = access.as_acting(acting)
     if acting.user is None or acting.organisation is None:
         raise PermissionDenied("Only a member of an organisation can have an API token.")
+    user = acting.user if for_user is None else for_user
+    if user.pk != acting.user.pk:
+        access.require_capability(acting, "manage_organisation")
+    problems = {}
+    if not user.is_active or not Membership.objects.filter(user=user, organisation=acting.organisation, active=True).exists():
+        problems["user"] = "Select an active person of your organisation"
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Enter a name for the token"})
-    if len(name) > ApiToken._meta.get_field("name").max_length:
-        raise ValidationError({"name": "The name must be 100 characters or fewer"})
+        problems["name"] = "Enter a name for the token"
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        problems["name"] = "The name must be 100 characters or fewer"
+    if problems:
+        raise ValidationError(problems)
     secret = secrets.token_urlsafe(SECRET_BYTES)
     token = ApiToken.objects.create(
-        user=acting.user, organisation=acting.organisation, name=name, key_prefix=secret[:PREFIX_LENGTH],
+        user=user, organisation=acting.organisation, name=name, key_prefix=secret[:PREFIX_LENGTH],
         key_hash=hash_secret(secret), created_at=now or timezone.now(),
     )
-    audit.record(acting, audit.AuditAction.CREATE, token, detail={"name": name, "key_prefix": token.key_prefix})
+    audit.record(acting, audit.AuditAction.CREATE, token, detail={"name": name, "key_prefix": token.key_prefix,
+                                                                 "user": user.pk})
     return token, secret
 
 

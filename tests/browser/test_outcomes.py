@@ -150,7 +150,8 @@ def start_through_services(*, crime_reference, offence_date, start_date, date_of
         acting_for(User.objects.get(email=DECISION_MAKER)), crime_reference=crime_reference,
         offence=selectors.offences().get(code="CJA1988-S139"), offence_date=offence_date,
         pathway=selectors.pathways().get(code="checkpoint"), lead_organisation=Organisation.objects.get(name=LEAD),
-        start_date=start_date, now=timezone.now(), admission=True, sufficient_evidence=True,
+        start_date=start_date, now=timezone.now(), aggravating=False, admission=True, sufficient_evidence=True,
+        history="none",
         person={"given_name": "Morgan", "family_name": "Missedit", "date_of_birth": date_of_birth, "sex": "female",
                 "area": "birmingham"},
     )

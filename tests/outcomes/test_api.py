@@ -80,7 +80,7 @@ def case_payload(lead, **overrides):
     data = {
         "crime_reference": "20/000123/26", "offence": "CJA1988-S139", "offence_date": "2026-11-20", "pathway": "checkpoint",
         "lead_organisation": getattr(lead, "pk", lead), "start_date": "2026-11-24", "person": person(),
-        "admission": True, "sufficient_evidence": True,
+        "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none",
     }
     data.update(overrides)
     return data
@@ -224,7 +224,7 @@ def test_the_start_date_defaults_to_today(decision_maker, yos):
 def test_the_eligibility_check_gives_each_rule_and_writes_nothing(decision_maker, police):
     client = token_client(decision_maker)
     facts = {"pathway": "checkpoint", "offence": "CJA1988-S139", "offence_date": "2026-11-20", "date_of_birth": "2011-06-01",
-             "admission": True, "sufficient_evidence": True}
+             "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none"}
     before, audited = written(), AuditEvent.objects.count()
     ok = client.post(ELIGIBILITY, facts, format="json")
     assert ok.status_code == 200, ok.json()
@@ -241,12 +241,43 @@ def test_the_eligibility_check_gives_each_rule_and_writes_nothing(decision_maker
 def test_the_eligibility_check_takes_only_a_young_person_the_caller_may_see(decision_maker, police):
     client = token_client(decision_maker)
     hidden = f.YoungPersonFactory(date_of_birth=date(2011, 6, 1))
-    facts = {"pathway": "checkpoint", "offence": "CJA1988-S139", "offence_date": "2026-11-20", "young_person": hidden.pk}
+    facts = {"pathway": "checkpoint", "offence": "CJA1988-S139", "offence_date": "2026-11-20", "young_person": hidden.pk,
+             "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none"}
     assert client.post(ELIGIBILITY, facts, format="json").status_code == 400
     assert client.post(ELIGIBILITY, {**facts, "young_person": None}, format="json").status_code == 400  # neither given
     grant(police, "view", hidden)
     response = client.post(ELIGIBILITY, facts, format="json")
     assert response.status_code == 200 and response.json()["results"][0]["reason"].startswith("Aged 15")
+
+
+CHECKPOINT_FACTS = {
+    "aggravating": ["Select whether there were aggravating circumstances"],
+    "admission": ["Select whether the young person admitted the offence"],
+    "sufficient_evidence": ["Select whether there is enough evidence to charge"],
+    "history": ["Select the young person's criminal history"],
+}
+
+
+def test_a_checkpoint_fact_left_out_is_not_answered_never_no(decision_maker, police):
+    """Leaving out "aggravating" must not pass the rule as "No aggravating circumstances": each fact is asked."""
+    client = token_client(decision_maker)
+    facts = {"pathway": "checkpoint", "offence": "CJA1988-S139", "offence_date": "2026-11-20", "date_of_birth": "2011-06-01"}
+    response = client.post(ELIGIBILITY, facts, format="json")
+    assert response.status_code == 400 and response.json() == CHECKPOINT_FACTS
+    nulls = client.post(ELIGIBILITY, {**facts, **dict.fromkeys(CHECKPOINT_FACTS)}, format="json")
+    assert nulls.status_code == 400 and nulls.json() == CHECKPOINT_FACTS
+    # Outcome 22 does not ask them.
+    outcome22 = client.post(ELIGIBILITY, {**facts, "pathway": "outcome22"}, format="json")
+    assert outcome22.status_code == 200 and [r["rule"] for r in outcome22.json()["results"]] == ["age", "offence"]
+
+
+def test_a_checkpoint_case_without_its_facts_is_400_on_each_and_nothing_is_written(decision_maker, yos):
+    before = written()
+    body = {k: v for k, v in case_payload(yos).items() if k not in CHECKPOINT_FACTS}
+    response = token_client(decision_maker).post(CASES, body, format="json")
+    assert response.status_code == 400
+    assert {k: v for k, v in response.json().items() if k in CHECKPOINT_FACTS} == CHECKPOINT_FACTS
+    assert written() == before
 
 
 def test_only_decision_makers_check_eligibility(caseworker, referrer, triager):

@@ -54,7 +54,7 @@ def start(decision_maker, yos, **overrides):
     kwargs = {
         "crime_reference": "20/000123/26", "offence": f.offence("CJA1988-S139"), "offence_date": date(2026, 11, 1),
         "pathway": f.pathway("checkpoint"), "lead_organisation": yos, "start_date": START, "now": NOW,
-        "person": f.person_data(), "admission": True, "sufficient_evidence": True,
+        "person": f.person_data(), "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none",
     }
     kwargs.update(overrides)
     return services.start_case(acting_for(decision_maker), **kwargs)

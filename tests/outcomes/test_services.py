@@ -66,7 +66,7 @@ def start(decision_maker, yos, **overrides):
     kwargs = {
         "crime_reference": "20/000123/26", "offence": f.offence("CJA1988-S139"), "offence_date": OFFENCE_DAY,
         "pathway": f.pathway("checkpoint"), "lead_organisation": yos, "start_date": START, "now": NOW,
-        "person": f.person_data(), "admission": True, "sufficient_evidence": True,
+        "person": f.person_data(), "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none",
     }
     kwargs.update(overrides)
     return services.start_case(acting_for(decision_maker), **kwargs)
@@ -717,7 +717,7 @@ def test_the_caseload_shows_next_due_overdue_and_sessions_attended(decision_make
     ended = services.start_case(
         acting_for(decision_maker), crime_reference="20/000300/26", offence=f.offence("PCA1953-S1"), offence_date=OFFENCE_DAY,
         pathway=f.pathway("checkpoint"), lead_organisation=yos, start_date=START, now=NOW, person=f.person_data(given_name="Rio"),
-        admission=True, sufficient_evidence=True,
+        aggravating=False, admission=True, sufficient_evidence=True, history="none",
     ).interventions.get()
     services.complete_intervention(acting_for(caseworker), ended, on=START, note="Done.", now=NOW)
     rows = list(selectors.caseload(acting_for(caseworker), today=date(2026, 12, 1)))

@@ -57,3 +57,8 @@ def _rows():
 
 
 MATRIX = _rows()
+
+# Administration (people, API tokens, organisations, invitations, programmes).
+from . import rows_partners  # noqa: E402
+
+MATRIX += rows_partners.ROWS
