@@ -7,21 +7,17 @@ keys of the services' ValidationErrors, so a service's message lands next to the
 """
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, ConditionalRadios, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partners import access
-from partners.models import Area, Organisation
+from partners.models import Organisation
 from referrals import rules as referral_rules
-from referrals import validators
-from referrals.forms_referrer import GovukDateField, Reveal, _ethnicity_choices
-from referrals.models import Sex, YoungPerson
+from referrals.forms_referrer import GovukDateField, Reveal
 
-from . import rules, selectors
-from .models import Assessment, Attendance, History
-from .services import LEAD_KINDS, PERSON_FIELDS
+from . import selectors
+from .models import Assessment, Attendance
+from .services import LEAD_KINDS
 
 DATE_HINT = "For example, 24 11 2026"
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -280,174 +276,3 @@ class PathwayChoice(forms.ModelChoiceField):
 def lead_agencies():
     """Partner organisations that may lead a case: youth offending services, voluntary sector, local authorities."""
     return Organisation.objects.filter(kind__in=LEAD_KINDS, active=True).order_by("name")
-
-
-class CaseForm(_Form):
-    """A police decision maker diverts a crime: check eligibility first, then start the case."""
-
-    id_prefix = "case"
-    non_field_anchor = "eligibility"
-    submit = None  # "Check eligibility" and "Start the case" are on the page, after the checklist
-
-    crime_reference = _text("Crime reference", "Enter the crime reference", max_length=40)
-    offence = OffenceChoice(label="Offence", queryset=selectors.offences(), empty_label="Choose the offence",
-                            error_messages={"required": "Select the offence", "invalid_choice": "Select the offence"})
-    offence_date = _date("Offence date", "The offence date", "the offence date")
-    pathway = PathwayChoice(label="Pathway", queryset=selectors.pathways(), widget=forms.RadioSelect, empty_label=None,
-                            error_messages={"required": "Select the pathway: Outcome 22 or Checkpoint",
-                                            "invalid_choice": "Select the pathway: Outcome 22 or Checkpoint"})
-    lead_organisation = forms.ModelChoiceField(
-        label="Lead agency", queryset=lead_agencies(), empty_label="Choose the lead agency",
-        help_text="The youth offending service, voluntary sector or local authority organisation that delivers the work",
-        error_messages={"required": "Select the lead agency", "invalid_choice": "Select the lead agency"},
-    )
-    young_person = forms.IntegerField(
-        label="Known young person id (optional)", required=False, min_value=1,
-        help_text="If the young person is already known to the portal, enter the id from their record and leave their "
-                  "details blank",
-        error_messages={"invalid": "Enter the id as a number, like 1234", "min_value": "Enter the id as a number, like 1234"},
-    )
-    given_name = forms.CharField(label="First name", max_length=100, required=False)
-    family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    date_of_birth = _date("Date of birth", "Date of birth", "the young person's date of birth", required=False,
-                          hint="For example, 27 3 2011")
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False)
-    ethnicity = forms.ChoiceField(label="Ethnic group (optional)", choices=_ethnicity_choices, required=False)
-    postcode = forms.CharField(label="Home postcode (optional)", max_length=10, required=False,
-                               validators=[validators.validate_postcode])
-    area = forms.ChoiceField(label="Local authority area", choices=[("", "Choose an area"), *Area.choices], required=False)
-    aggravating = forms.ChoiceField(label="Were there aggravating circumstances?", choices=YES_NO, widget=forms.RadioSelect,
-                                    required=False)
-    admission = forms.ChoiceField(label="Did the young person admit the offence?", choices=YES_NO, widget=forms.RadioSelect,
-                                  required=False)
-    sufficient_evidence = forms.ChoiceField(label="Is there enough evidence to charge?", choices=YES_NO,
-                                            widget=forms.RadioSelect, required=False)
-    history = forms.ChoiceField(label="Previous criminal history", choices=History.choices, widget=forms.RadioSelect,
-                                required=False)
-    start_date = _date("Contract start date", "The start date", "the start date")
-    contract_months = forms.IntegerField(
-        label="Contract length in months (optional)", required=False, min_value=1, max_value=24,
-        help_text="Leave blank for the pathway's default (4 months)",
-        error_messages={"invalid": "Enter the contract length as a whole number of months",
-                        "min_value": "The contract must last at least one month",
-                        "max_value": "The contract must last 24 months or fewer"},
-    )
-    sessions = forms.IntegerField(
-        label="Number of sessions (optional)", required=False, min_value=1, max_value=50,
-        help_text="Leave blank for the pathway's default (Checkpoint 6, Outcome 22 4)",
-        error_messages={"invalid": "Enter the number of sessions as a whole number",
-                        "min_value": "The contract needs at least one session",
-                        "max_value": "Enter 50 sessions or fewer"},
-    )
-    acknowledge_deadline = forms.BooleanField(
-        label="I have seen that the contract ends after the re-referral deadline", required=False,
-    )
-
-    def __init__(self, *args, acting, **kwargs):
-        self.acting = acting
-        self.known = None
-        super().__init__(*args, **kwargs)
-        self.ack_helper = FormHelper()
-        self.ack_helper.form_tag = False
-        self.ack_helper.disable_csrf = True
-        self.ack_helper.layout = Layout(Field.checkbox("acknowledge_deadline"))
-
-    def layout(self):
-        return [
-            Fieldset(
-                Field.text("crime_reference", field_width=20, autocomplete="off", spellcheck="false"),
-                Field.select("offence"), _date_layout("offence_date"),
-                Field.radios("pathway", legend_size=Size.SMALL, inline=True), Field.select("lead_organisation"),
-                legend="The crime", legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.text("young_person", field_width=10, inputmode="numeric"),
-                HTML('<p class="govuk-body">Or a young person new to the portal:</p>'),
-                Field.text("given_name", field_width=20, autocomplete="off", spellcheck="false"),
-                Field.text("family_name", field_width=20, autocomplete="off", spellcheck="false"),
-                _date_layout("date_of_birth"), Field.radios("sex", legend_size=Size.SMALL, inline=True),
-                Field.select("ethnicity"), Field.text("postcode", field_width=10, autocomplete="off"), Field.select("area"),
-                legend="The young person", legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                HTML('<p class="govuk-hint">Answer these for a Checkpoint case.</p>'),
-                Field.radios("aggravating", legend_size=Size.SMALL, inline=True),
-                Field.radios("admission", legend_size=Size.SMALL, inline=True),
-                Field.radios("sufficient_evidence", legend_size=Size.SMALL, inline=True),
-                Field.radios("history", legend_size=Size.SMALL),
-                legend="Checkpoint facts", legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                _date_layout("start_date"), Field.text("contract_months", field_width=3, inputmode="numeric"),
-                Field.text("sessions", field_width=3, inputmode="numeric"),
-                legend="The contract", legend_size=Size.MEDIUM,
-            ),
-        ]
-
-    def clean(self):
-        data = super().clean()
-        new_person = any(data.get(name) for name in PERSON_FIELDS)
-        if data.get("young_person"):
-            if new_person:
-                self.add_error("young_person", "Enter a known young person's id or a new young person's details, not both")
-            else:
-                self.known = access.visible(self.acting, YoungPerson.objects.filter(
-                    pk=data["young_person"], merged_into__isnull=True, anonymised_at__isnull=True)).first()
-                if self.known is None:
-                    self.add_error("young_person", "Enter the id of a young person known to your organisation")
-        elif "young_person" not in self.errors and "date_of_birth" not in self.errors:
-            for name, message in PERSON_MESSAGES.items():
-                if not data.get(name):
-                    self.add_error(name, message)
-            if data.get("date_of_birth") and data["date_of_birth"] > today():
-                self.add_error("date_of_birth", "The date of birth must be in the past")
-        pathway = data.get("pathway")
-        if pathway is not None and pathway.code == "checkpoint":
-            for name, message in FACT_MESSAGES.items():
-                if not data.get(name):
-                    self.add_error(name, message)
-        for name, message in rules.date_problems(offence_date=data.get("offence_date"), start_date=data.get("start_date"),
-                                                 today=today()).items():
-            if name not in self.errors:
-                self.add_error(name, message)
-        return data
-
-    def person(self):
-        if self.known is not None:
-            return None
-        return {name: self.cleaned_data.get(name) or ("" if name != "date_of_birth" else None) for name in PERSON_FIELDS}
-
-    def facts(self):
-        data = self.cleaned_data
-        return {
-            "aggravating": data.get("aggravating") == "yes", "admission": data.get("admission") == "yes",
-            "sufficient_evidence": data.get("sufficient_evidence") == "yes", "history": data.get("history") or rules.HISTORY_NONE,
-        }
-
-    def check(self):
-        """The eligibility checklist and the contract's dates, before anything is written."""
-        from . import services
-
-        data = self.cleaned_data
-        pathway, offence = data["pathway"], data["offence"]
-        dob = self.known.date_of_birth if self.known is not None else data["date_of_birth"]
-        try:
-            results = services.eligibility(pathway, date_of_birth=dob, offence=offence, offence_date=data["offence_date"],
-                                           **self.facts())
-        except (ValidationError, ValueError):
-            results = []
-        months = data.get("contract_months") or pathway.contract_months
-        end = rules.contract_end(data["start_date"], months)
-        deadline = rules.rereferral_deadline(data["offence_date"], offence.mode_of_trial, end)
-        return {"results": results, "eligible": rules.is_eligible(results), "months": months, "end": end,
-                "deadline": deadline, "late": rules.contract_ends_after_deadline(end, deadline)}
-
-    def start_kwargs(self):
-        """The arguments of services.start_case."""
-        data = self.cleaned_data
-        return {
-            "crime_reference": data["crime_reference"], "offence": data["offence"], "offence_date": data["offence_date"],
-            "pathway": data["pathway"], "lead_organisation": data["lead_organisation"], "start_date": data["start_date"],
-            "young_person": self.known, "person": self.person(), "contract_months": data.get("contract_months"),
-            "sessions": data.get("sessions"), "acknowledge_deadline": bool(data.get("acknowledge_deadline")), **self.facts(),
-        }

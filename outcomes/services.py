@@ -226,6 +226,11 @@ def _conditions_for(pathway, start, end, sessions):
     return conditions
 
 
+def standard_conditions(pathway, start, end, sessions=None):
+    """The conditions a new contract of this pathway starts with (as dicts), before any further ones are added."""
+    return _conditions_for(pathway, start, end, sessions if sessions is not None else pathway.sessions)
+
+
 def _extra_conditions(extras, standard, start, end):
     """Further conditions for a new contract, as condition rows; ValidationError on "extra_conditions" if any is wrong."""
     extras = list(extras or ())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_cases, views_interventions
+from . import views_case_start, views_cases, views_interventions
 from . import views_programmes as programmes
 
 urlpatterns = [
@@ -16,7 +16,8 @@ urlpatterns = [
     path("sessions/<int:pk>/correct/", views_interventions.correct_session, name="session-correct"),
     # Diversion cases (Outcome 22 and Checkpoint)
     path("cases/", views_cases.cases, name="cases"),
-    path("cases/new/", views_cases.new_case, name="case-new"),
+    path("cases/new/", views_case_start.new_case, name="case-new"),
+    path("cases/new/<uuid:journey>/<slug:step>/", views_case_start.step, name="case-start"),
     path("cases/<int:pk>/", views_cases.case, name="case-detail"),
     path("cases/<int:pk>/propose-breach/", views_cases.propose_breach, name="case-propose-breach"),
     path("cases/<int:pk>/confirm-breach/", views_cases.confirm_breach, name="case-confirm-breach"),

@@ -1,6 +1,6 @@
-"""Diversion cases: the list, a new case (check eligibility, then start), the case page and its actions, and the
-police 'Re-referrals' inbox. Every write is a service call; the services enforce who may do what, and the page
-shows each action only to those who may use it."""
+"""Diversion cases: the list, the case page and its actions (conditions included), and the police 'Re-referrals'
+inbox (starting a case is views_case_start's question journey). Every write is a service call; the services enforce
+who may do what, and the page shows each action only to those who may use it."""
 
 import uuid
 
@@ -17,7 +17,6 @@ from partners.web import apply_errors, flash_error
 
 from . import rules, selectors, services
 from .forms import (
-    CaseForm,
     CloseForm,
     FurtherChanceForm,
     OutcomeForm,
@@ -46,25 +45,6 @@ def cases(request):
         "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": f"status={status}",
         "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED), "can_start": access.can(acting, "decide_diversion"),
     })
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def new_case(request):
-    acting = access.require_capability(request.acting, "decide_diversion")
-    form = CaseForm(request.POST or None, acting=acting)
-    check = None
-    if request.method == "POST" and form.is_valid():
-        check = form.check()
-        if "start" in request.POST:
-            try:
-                case = services.start_case(acting, now=timezone.now(), **form.start_kwargs())
-                messages.success(request, f"Case {case.crime_reference} started. The lead agency has been told.")
-                return redirect("case-detail", pk=case.pk)
-            except ValidationError as error:
-                apply_errors(form, error)
-    return render(request, "outcomes/case_new.html", {"form": form, "check": check, "today": today()},
-                  status=400 if form.errors else 200)
 
 
 def _flags(acting, case):

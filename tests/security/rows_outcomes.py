@@ -40,7 +40,10 @@ ROWS = [
     # Only the delivering organisation's caseworker corrects a session: another YOS's caseworker gets 404.
     Row("session-correct", kwargs=lambda o: {"pk": _session(o).pk}, **all_(403, caseworker=404)),
     Row("cases", **all_(403, triager=200, vru_manager=200, caseworker=200, decision_maker=200)),
-    Row("case-new", **all_(403, decision_maker=200)),
+    # Starting a case: a new journey (a redirect to its first question); a journey not in this session is 404.
+    Row("case-new", **all_(403, decision_maker=302)),
+    *[Row("case-start", kwargs=lambda o, step=step: {"journey": "5d7f4c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f", "step": step},
+          **all_(403, decision_maker=404)) for step in ("crime", "check")],
     Row("case-detail", kwargs=_case, **all_(403, **CASE_READERS)),
     Row("case-detail", kwargs=lambda o: {"pk": o.re_referred.pk}, **all_(403, **CASE_READERS)),
     Row("case-propose-breach", kwargs=_case, **all_(405)),
