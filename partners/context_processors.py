@@ -22,7 +22,7 @@ NAVIGATION = [
     ("Scheduled jobs", "jobs", "view_jobs"),
     ("Audit trail", "audit-events", "view_audit"),
     ("People", "people", "manage_organisation"),
-    ("API tokens", "api-tokens", "manage_organisation"),
+    ("API tokens", "tokens", "manage_organisation"),
     ("Programmes", "programmes", "manage_programmes"),
     ("Organisations", "organisations", "onboard_organisations"),
 ]

@@ -14,7 +14,7 @@ SECTIONS = [
     ("view_figures", "Figures", "Volumes, timeliness, outcomes and disproportionality.", None),
     ("view_audit", "Audit trail", "Who viewed or changed which record, and when.", "audit-events"),
     ("manage_organisation", "People", "Invite people, change their roles, deactivate those who leave.", "people"),
-    ("manage_organisation", "API tokens", "Keys for partner systems that use the portal's API.", "api-tokens"),
+    ("manage_organisation", "API tokens", "Keys for partner systems that use the portal's API.", "tokens"),
     ("manage_programmes", "Programmes", "The programmes your organisation runs, and their usual number of sessions.",
      "programmes"),
     ("onboard_organisations", "Organisations", "Add a school or partner with its first administrator.", "organisations"),

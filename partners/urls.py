@@ -23,9 +23,9 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", views_admin.deactivate_person, name="person-deactivate"),
     path("people/<int:pk>/reactivate/", views_admin.reactivate_person, name="person-reactivate"),
     path("people/<int:pk>/resend-invitation/", views_admin.resend_invitation, name="person-resend-invitation"),
-    path("api-tokens/", views_admin.tokens, name="api-tokens"),
-    path("api-tokens/new/", views_admin.new_token, name="api-token-new"),
-    path("api-tokens/<int:pk>/revoke/", views_admin.revoke_token, name="api-token-revoke"),
+    path("api-tokens/", views_admin.tokens, name="tokens"),
+    path("api-tokens/new/", views_admin.new_token, name="token-new"),
+    path("api-tokens/<int:pk>/revoke/", views_admin.revoke_token, name="token-revoke"),
     # The VRU's administrators add and deactivate organisations
     path("organisations/", views_admin.organisations, name="organisations"),
     path("organisations/new/", views_admin.new_organisation, name="organisation-new"),

@@ -184,7 +184,7 @@ def revoke_token(request, pk):
     if request.method == "POST":
         token_services.revoke_token(acting, token)
         messages.success(request, f"The token “{token.name}” is revoked. Systems using it are refused from now on.")
-        return redirect("api-tokens")
+        return redirect("tokens")
     return render(request, "partners/admin/token_revoke.html", {"token": token})
 
 
