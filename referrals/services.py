@@ -594,6 +594,9 @@ def hand_back(acting, allocation, reason, *, now):
         raise ValidationError({"reason": "Explain why you are handing this referral back"})
     if allocation.state == Allocation.State.HANDED_BACK:
         raise ValidationError("This allocation has already been handed back.", code="state")
+    if allocation.interventions.exists():
+        # Handing back would hide the young person from the organisation still working with them.
+        raise ValidationError("Work has started on this allocation: end the work before handing it back.", code="started")
     referral = Referral.objects.select_for_update().get(pk=allocation.referral_id)
     _transition(referral, rules.HAND_BACK)
     allocation.state = Allocation.State.HANDED_BACK

@@ -13,6 +13,7 @@ from partners.access import acting_for
 from partners.models import AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals import selectors as referral_selectors
+from referrals import services as referral_services
 from referrals.models import ReferralEvent
 from tests.factories import OrganisationFactory, member
 
@@ -149,3 +150,12 @@ def test_ended_work_cannot_be_ended_again(caseworker, allocation, knife):
         assert error.value.messages == ["This intervention was already disengaged on 23 November 2026: "
                                         "it cannot be ended again."]
     assert len(work_events(allocation.referral)) == 2
+
+
+def test_an_allocation_with_work_started_cannot_be_handed_back(caseworker, allocation, knife):
+    start(caseworker, allocation, knife)
+    with pytest.raises(ValidationError) as error:
+        referral_services.hand_back(acting_for(caseworker), allocation, "No capacity.", now=NOW)
+    assert error.value.messages == ["Work has started on this allocation: end the work before handing it back."]
+    allocation.refresh_from_db()
+    assert allocation.state == "accepted"
