@@ -185,7 +185,7 @@ class ProgrammeChoice(forms.ModelChoiceField):
 
 
 class ProgrammeForm(_Form):
-    id_prefix = "programme"
+    id_prefix = "choose"  # not "programme": the Continue button is named after the prefix, and would shadow the field
 
     programme = ProgrammeChoice(label="Which programme will the young person attend?", queryset=None,
                                 widget=forms.RadioSelect, empty_label=None,

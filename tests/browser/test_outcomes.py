@@ -91,29 +91,62 @@ def answer(page, question, choice):
     page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
 
 
-def fill_new_case(page, *, crime_reference, offence_date, start_date, date_of_birth, given_name, family_name):
+def fill_new_case(page, *, crime_reference, offence_date, date_of_birth, given_name, family_name, start_date=None):
+    """The question pages up to the eligibility result: the crime, a new young person, the Checkpoint questions."""
     page.get_by_label("Crime reference").fill(crime_reference)
     page.get_by_label("Offence", exact=True).select_option(label=BLADED_ARTICLE)
-    fill_date(page, "Offence date", offence_date)
-    answer(page, "Pathway", "Checkpoint")
-    page.get_by_label("Lead agency").select_option(label=LEAD)
+    fill_date(page, "When was the offence committed?", offence_date)
+    answer(page, "Which pathway?", "Checkpoint")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find the young person")
+    assert_accessible(page)
+    page.get_by_role("link", name="None of these: enter a new young person").click()
     page.get_by_label("First name").fill(given_name)
     page.get_by_label("Last name").fill(family_name)
     fill_date(page, "Date of birth", date_of_birth)
     answer(page, "Sex", "Male")
     page.get_by_label("Local authority area").select_option(label="Birmingham")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkpoint questions")
     answer(page, "Were there aggravating circumstances?", "No")
     answer(page, "Did the young person admit the offence?", "Yes")
     answer(page, "Is there enough evidence to charge?", "Yes")
-    answer(page, "Previous criminal history", "No previous criminal history")
-    fill_date(page, "Contract start date", start_date)
+    answer(page, "What is the young person's criminal history?", "No previous criminal history")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eligibility")
+
+
+def fill_contract(page, *, start_date, further=()):
+    """From an eligible result to Check your answers: the contract, the programme if asked, further conditions."""
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The contract")
+    page.get_by_label("Lead agency").select_option(label=LEAD)
+    fill_date(page, "When does the contract start?", start_date)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    if page.get_by_role("heading", level=1, name="The programme").count():
+        page.get_by_role("group", name="Which programme will the young person attend?").get_by_role("radio").first.check()
+        assert_accessible(page)
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conditions")
+    for description, due_on in further:
+        page.get_by_label("What must the young person do?").fill(description)
+        fill_date(page, "When is it due?", due_on)
+        page.get_by_role("button", name="Add condition").click()
+        expect(page.get_by_role("term").filter(has_text=description)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before starting the case")
 
 
 def open_new_case(page):
     go_to(page, "Diversion cases")
     assert_accessible(page)
     page.get_by_role("link", name="Start a diversion case").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Start a diversion case")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The crime")
 
 
 def case_status(page):
@@ -169,10 +202,8 @@ def test_a_checkpoint_case_from_the_police_decision_to_outcome_22(page, demo_use
     # --- The police decision maker checks eligibility and starts the case -------------------------
     sign_in(page, DECISION_MAKER, PASSWORD)
     open_new_case(page)
-    fill_new_case(page, crime_reference=crime_reference, offence_date=offence_date, start_date=start,
+    fill_new_case(page, crime_reference=crime_reference, offence_date=offence_date,
                   date_of_birth=born_aged(15, offence_date), given_name="Jordan", family_name="Checkpoint")
-    assert_accessible(page)
-    page.get_by_role("button", name="Check eligibility").click()
 
     items = checklist(page).get_by_role("listitem")
     expect(items).to_have_count(6)
@@ -182,14 +213,17 @@ def test_a_checkpoint_case_from_the_police_decision_to_outcome_22(page, demo_use
                    "There is enough evidence to charge.", "No previous criminal history."):
         expect(items.filter(has_text=reason)).to_contain_text("Met")
     expect(items.filter(has_text="Not met")).to_have_count(0)
+    assert_accessible(page)
+    fill_contract(page, start_date=start)
     end = contract_end(start, 4)
     deadline = end + datetime.timedelta(days=28)  # either way: the contract end plus 28 days
-    expect(page.get_by_text(f"{long_date(start)} to {long_date(end)} (4 months)")).to_be_visible()
+    expect(summary_row(page, "Contract ends")).to_contain_text(long_date(end))
+    expect(summary_row(page, "Contract length")).to_contain_text("4 months (the pathway's standard)")
     deadline_row = summary_row(page, "Re-referral deadline")
     expect(deadline_row).to_contain_text(long_date(deadline))
     expect(deadline_row).to_contain_text("Either way offence: the contract end plus 28 days.")
     assert_accessible(page)
-    page.get_by_role("button", name="Start the case").click()
+    page.get_by_role("button", name="Start case").click()
 
     expect(success_banner(page)).to_contain_text(f"Case {crime_reference} started. The lead agency has been told.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jordan Checkpoint")
@@ -365,17 +399,17 @@ def test_an_ineligible_checkpoint_case_says_why_and_cannot_be_started(page, demo
     offence_date = start - datetime.timedelta(days=3)
     sign_in(page, DECISION_MAKER, PASSWORD)
     open_new_case(page)
-    fill_new_case(page, crime_reference="20/009999/26", offence_date=offence_date, start_date=start,
+    fill_new_case(page, crime_reference="20/009999/26", offence_date=offence_date,
                   date_of_birth=born_aged(18, offence_date), given_name="Alex", family_name="Toolate")
-    page.get_by_role("button", name="Check eligibility").click()
 
     items = checklist(page).get_by_role("listitem")
     age = items.filter(has_text="Age:")
     expect(age).to_contain_text("Not met")
     expect(age).to_contain_text("Aged 18 on the offence date: Checkpoint is for 10 to 17 year olds.")
     expect(items.filter(has_text="Not met")).to_have_count(1)
-    expect(page.locator(".govuk-warning-text")).to_contain_text("This case is not eligible for Checkpoint and cannot be started.")
-    expect(page.get_by_role("button", name="Start the case")).to_have_count(0)
-    expect(page.get_by_role("button", name="Check eligibility")).to_be_visible()
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "This case is not eligible for Checkpoint and cannot be started: Aged 18 on the offence date")
+    expect(page.get_by_role("link", name="Continue")).to_have_count(0)
+    expect(page.get_by_role("link", name="Change the young person")).to_be_visible()
     assert_accessible(page)
     assert not DiversionCase.objects.exists()
