@@ -112,3 +112,37 @@ def test_onboard_a_school_invite_a_referrer_and_deactivate_him(browser, live_ser
         assert_no_browser_errors(other)
     school_admin.close()
     referrer.close()
+
+
+def test_a_partners_administrator_makes_and_revokes_a_token_and_keeps_its_programmes(page, demo_users):
+    sign_in(page, "admin@yos-birmingham.example.org", demo_data.DEMO_PASSWORD)
+    navigation(page).get_by_role("link", name="API tokens").click()
+    page.get_by_role("link", name="Create a token").click()
+    page.get_by_label("Name").fill("Case system")
+    person = page.get_by_label("Which person does the token act as?")
+    person.select_option(label="Casey Worker (caseworker@yos-birmingham.example.org)")
+    assert_accessible(page)
+    page.get_by_role("button", name="Create token").click()
+    secret = page.get_by_test_id("secret").inner_text()
+    assert len(secret) >= 40
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to API tokens").first.click()
+    row = page.get_by_role("row", name=re.compile("Case system"))
+    expect(row).to_contain_text(secret[:8])
+    expect(page.get_by_text(secret)).to_have_count(0)  # shown once, never again
+    assert_accessible(page)
+    row.get_by_role("link", name="Revoke Case system").click()
+    page.get_by_role("button", name="Revoke token").click()
+    expect(banner(page)).to_contain_text("is revoked")
+    expect(page.get_by_role("row", name=re.compile("Case system"))).to_contain_text("Revoked")
+
+    navigation(page).get_by_role("link", name="Programmes").click()
+    page.get_by_role("link", name="Add a programme").click()
+    page.get_by_label("Name").fill("Boxing mentoring")
+    page.get_by_label("Usual number of sessions").fill("10")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add programme").click()
+    expect(banner(page)).to_contain_text("Boxing mentoring is added")
+    page.get_by_role("button", name="Deactivate Boxing mentoring").click()
+    expect(page.get_by_role("row", name=re.compile("Boxing mentoring"))).to_contain_text("Deactivated")
+    assert_accessible(page)
