@@ -108,10 +108,11 @@ class DiversionCase(models.Model):
     decision_maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
     # The eligibility facts as the decision maker recorded them, and the rule-by-rule result.
-    aggravating = models.BooleanField(default=False)
-    admission = models.BooleanField(default=False)
-    sufficient_evidence = models.BooleanField(default=False)
-    history = models.CharField(max_length=20, choices=History.choices, default=History.NONE)
+    # The Checkpoint questions. Outcome 22 does not ask them: None is "not asked", never a "No".
+    aggravating = models.BooleanField(null=True, blank=True)
+    admission = models.BooleanField(null=True, blank=True)
+    sufficient_evidence = models.BooleanField(null=True, blank=True)
+    history = models.CharField(max_length=20, choices=History.choices, null=True, blank=True)
     eligibility = models.JSONField(default=list)
     start_date = models.DateField()
     contract_months = models.PositiveSmallIntegerField(default=4)

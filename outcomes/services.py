@@ -364,9 +364,9 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,
         pathway=pathway, lead_organisation=lead_organisation, police_organisation=acting.organisation,
         decision_maker=acting.user, status=rules.next_status(None, rules.START),
-        # Outcome 22 does not ask these; until the columns can hold "not asked" (None) they keep their old defaults.
-        aggravating=bool(aggravating), admission=bool(admission), sufficient_evidence=bool(sufficient_evidence),
-        history=history or rules.HISTORY_NONE,
+        # Outcome 22 does not ask these: they stay None ("not asked") rather than read as answers.
+        **({"aggravating": aggravating, "admission": admission, "sufficient_evidence": sufficient_evidence,
+            "history": history} if pathway.code == "checkpoint" else {}),
         eligibility=[asdict(r) for r in results], start_date=start_date, contract_months=months, end_date=end,
         rereferral_deadline=deadline, deadline_acknowledged=bool(late and acknowledge_deadline), created_at=now,
     )

@@ -136,6 +136,17 @@ def test_outcome_22_without_a_programme_creates_the_diversion_programme(decision
     assert (programme.name, programme.owner, programme.expected_sessions) == ("Diversion programme", yos, 4)
 
 
+def test_outcome_22_stores_the_checkpoint_questions_as_not_asked_and_checkpoint_keeps_the_answers(decision_maker, yos):
+    o22 = start(decision_maker, yos, pathway=f.pathway("outcome22"), offence=f.offence("OAPA1861-S47"),
+                aggravating=None, admission=None, sufficient_evidence=None, history=None)
+    o22.refresh_from_db()
+    assert (o22.aggravating, o22.admission, o22.sufficient_evidence, o22.history) == (None, None, None, None)
+    checkpoint = start(decision_maker, yos, crime_reference="20/000124/26")
+    checkpoint.refresh_from_db()
+    assert (checkpoint.aggravating, checkpoint.admission, checkpoint.sufficient_evidence, checkpoint.history) == (
+        False, True, True, "none")
+
+
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
