@@ -358,7 +358,7 @@ def flag_due_reviews(*, now):
     due = list(selectors.reviews_due(today).select_related("cohort__created_by"))
     managers = {}
     for row in Membership.objects.filter(organisation_id__in={m.cohort.lead_organisation_id for m in due},
-                                         role=Role.MANAGER).select_related("user"):
+                                         role=Role.MANAGER, active=True, user__is_active=True).select_related("user"):
         managers.setdefault(row.organisation_id, []).append(row.user)
     keys = {m.pk: review_key(m) for m in due}
     told = set(Notification.objects.filter(key__in=list(keys.values())).values_list("user_id", "key"))

@@ -676,7 +676,7 @@ def touch_claim(acting, referral, *, now):
 
 def _vru_staff(roles):
     return [m.user for m in Membership.objects.filter(organisation__kind=OrganisationKind.VRU, organisation__active=True,
-                                                      role__in=roles, user__is_active=True).select_related("user")]
+                                                      role__in=roles, active=True, user__is_active=True).select_related("user")]
 
 
 def morning_digest(*, now):

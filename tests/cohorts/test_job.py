@@ -68,3 +68,13 @@ def test_overdue_reviews_are_flagged_but_not_those_of_members_who_left_or_closed
     assert told(yos_manager) == [f"cohort-member:{overdue.pk}:review:2026-11-02"]
     note = Notification.objects.get(user=yos_manager)
     assert note.subject.startswith("Cohort review overdue") and "was due on 2 November 2026" in note.body
+
+
+def test_a_manager_deactivated_in_the_lead_organisation_is_not_told(cohort, triager, yos_manager, person):
+    from partners.models import Membership
+
+    Membership.objects.filter(user=yos_manager).update(active=False)
+    make_member(cohort, by=triager, young_person=person, next_review_on=datetime.date(2026, 11, 24))
+    registry.run("cohort_reviews", now=morning(datetime.date(2026, 11, 24)))
+    assert told(yos_manager) == []
+    assert told(triager) != []

@@ -56,3 +56,16 @@ def test_late_allocations_are_escalated_to_the_partner_manager_once(referrer, tr
     assert services.escalate_late_allocations(now=now) == {"late": 1, "told": 1}
     assert services.escalate_late_allocations(now=now) == {"late": 1, "told": 0}
     assert Notification.objects.get(user=manager, kind="escalation").subject.startswith("Late: accepting")
+
+
+def test_a_triager_deactivated_in_the_vru_gets_no_digest(referrer, triager, vru):
+    from partners.models import Membership
+    from tests.factories import member
+
+    colleague = member(role="triager", organisation=vru, email="triager2@test.example.org")
+    Membership.objects.filter(user=triager).update(active=False)
+    submit(referrer, at(2026, 9, 1, 16, 30))
+    with time_machine.travel(at(2026, 9, 2, 7, 30), tick=False):
+        assert registry.run("triage_digest").counts["digest"] == 1
+    assert not Notification.objects.filter(user=triager, kind="digest").exists()
+    assert Notification.objects.filter(user=colleague, kind="digest").exists()
