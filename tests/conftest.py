@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from partners.models import OrganisationKind as K
@@ -58,3 +60,29 @@ def caseworker(yos):
 @pytest.fixture
 def decision_maker(police):
     return member(role=Role.DECISION_MAKER, organisation=police, email="decisions@police.example.org")
+
+
+# One Chromium per test process, for tests/browser and tests/journeys alike: Playwright's sync API cannot be
+# started twice in one process, so the session fixture lives here, above both.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: run `make chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven through Playwright's sync API against pytest-django's live server.
 
 Fixtures for every browser test:
-- `browser` (session): one headless Chromium for the whole run; never downloads a browser.
+- `browser` (session, in tests/conftest.py so the journeys share it): one headless Chromium per process.
 - `context`, `page` (function): a fresh context (no cookies) and page per test. The page records console
   messages and uncaught errors; a test fails at teardown on any Content Security Policy report or page error.
 - `demo` (function): seeds the synthetic demo data (`seed_demo`) and returns `partners.demo` (USERS, DEMO_PASSWORD).
@@ -23,30 +23,9 @@ import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERIOUS = {"serious", "critical"}
 _AXE = Axe()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: run `make chromium`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)

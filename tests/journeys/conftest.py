@@ -15,7 +15,6 @@ from django.core.management import call_command
 from partners.models import Organisation, User
 from tests.browser.conftest import (  # noqa: F401  (fixtures, re-exported for the journeys)
     _browser_settings,
-    browser,
     context,
     page,
     portal_url,
