@@ -6,11 +6,11 @@ has its own id prefix, so several can share a page without two inputs having the
 keys of the services' ValidationErrors, so a service's message lands next to the field it is about.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Layout, Size
+from crispy_forms_gds.layout import ConditionalRadios, Field, Size
 from django import forms
 from django.utils import timezone
 
+from partners.forms_base import GovukForm
 from partners.models import Organisation
 from referrals import rules as referral_rules
 from referrals.forms_referrer import GovukDateField, Reveal
@@ -45,47 +45,17 @@ def _date_layout(name):
     return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
 
 
-class _Form(forms.Form):
-    """A form with its own id prefix (`id_prefix`), no form tag and one submit button."""
+class _Form(GovukForm):
+    """A form with its own id prefix (`id_prefix`), so two forms on one case page never share an id."""
 
     id_prefix = "form"
-    submit = "Continue"
-    conditional_radios = ()
-    non_field_anchor = None  # where the error summary links a message that is not about one field
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        self.button_name = self.id_prefix
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # the textarea's maxlength would cut text silently; the message says why
             field.widget.attrs.pop("maxlength", None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> carries the token
-        buttons = [Button(self.id_prefix, self.submit, data_prevent_double_click="true")] if self.submit else []
-        self.helper.layout = Layout(*self.layout(), *buttons)
-
-    def layout(self):
-        return [Field(name) for name in self.fields]
-
-    def anchor(self, name):
-        """The id of the input the error summary links to (crispy-forms-gds ids radios by name, not by auto_id)."""
-        field = self.fields[name]
-        if isinstance(field, GovukDateField):
-            wrong = [i for i, sub in enumerate(field.fields) if getattr(sub.widget, "errors", None)]
-            return f"{self[name].auto_id}_{wrong[0] if wrong else 0}"
-        if name in self.conditional_radios:
-            return f"id_{name}_0"  # crispy-forms-gds numbers conditional radios from 0
-        if isinstance(field.widget, forms.RadioSelect):
-            return f"id_{name}_1"
-        return self[name].auto_id
-
-    def error_links(self):
-        """[(href, message)] for the GOV.UK error summary, in the order of the fields."""
-        first = self.non_field_anchor or self.anchor(next(iter(self.fields)))
-        links = [(f"#{first}", message) for message in self.non_field_errors()]
-        for name in self.fields:
-            links += [(f"#{self.anchor(name)}", message) for message in self.errors.get(name, [])]
-        return links
 
 
 # --- Interventions ------------------------------------------------------------------------------------------

@@ -2,42 +2,17 @@
 allowed. Field names match the keys of the services' ValidationErrors, so a message lands beside its field.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from . import rules
 from .admin_services import ONBOARD_KINDS
+from .forms_base import GovukForm
 from .models import Area, OrganisationKind
 
 
-class AdminForm(forms.Form):
-    """No form tag, one submit button that ignores a second click, and GOV.UK error summary links."""
-
-    submit = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> carries the token
-        self.helper.layout = Layout(*self.layout(), Button("submit", self.submit, data_prevent_double_click="true"))
-
-    def layout(self):
-        return [Field(name) for name in self.fields]
-
-    def anchor(self, name):
-        # crispy-forms-gds ids each checkbox and radio by the field's name, counting from 1.
-        if isinstance(self.fields[name].widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-            return f"id_{name}_1"
-        return self[name].auto_id
-
-    def error_links(self):
-        first = self.anchor(next(iter(self.fields)))
-        links = [(f"#{first}", message) for message in self.non_field_errors()]
-        for name in self.fields:
-            links += [(f"#{self.anchor(name)}", message) for message in self.errors.get(name, [])]
-        return links
+class AdminForm(GovukForm):
+    """The administration pages' forms: the portal's GOV.UK form."""
 
 
 def _text(label, message, max_length, **kwargs):

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from partners.forms_base import GovukForm
 from partners.models import Area
 from referrals.forms_referrer import GovukDateField, _ethnicity_choices
 from referrals.models import Ethnicity
@@ -13,36 +13,8 @@ from referrals.models import Ethnicity
 from . import rules
 
 
-class _Form(forms.Form):
+class _Form(GovukForm):
     """A GOV.UK form: no form tag (the page writes it), one button, and links for the error summary."""
-
-    submit = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self.layout(), Button("submit", self.submit, data_prevent_double_click="true"))
-
-    def layout(self):
-        return [Field(name) for name in self.fields]
-
-    def anchor(self, name):
-        field = self.fields[name]
-        if isinstance(field, GovukDateField):
-            wrong = [i for i, sub in enumerate(field.fields) if getattr(sub.widget, "errors", None)]
-            return f"{self[name].auto_id}_{wrong[0] if wrong else 0}"
-        if isinstance(field.widget, forms.RadioSelect):
-            return f"id_{name}_1"
-        return self[name].auto_id
-
-    def error_links(self):
-        first = self.anchor(next(iter(self.fields)))
-        links = [(f"#{first}", message) for message in self.non_field_errors()]
-        for name in self.fields:
-            links += [(f"#{self.anchor(name)}", message) for message in self.errors.get(name, [])]
-        return links
 
 
 class PeriodForm(_Form):

@@ -1,0 +1,46 @@
+"""The one GOV.UK form base of the portal's pages: no form tag (the page writes it, with its CSRF token and
+idempotency key), one submit button that ignores a second click, and the links of the GOV.UK error summary,
+each landing on the input to correct.
+"""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+
+
+class GovukForm(forms.Form):
+    submit = "Continue"
+    button_name = "submit"
+    conditional_radios = ()  # crispy-forms-gds numbers these from 0, other radios and checkboxes from 1
+    non_field_anchor = None  # where the summary links a message that is not about one field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token
+        buttons = [Button(self.button_name, self.submit, data_prevent_double_click="true")] if self.submit else []
+        self.helper.layout = Layout(*self.layout(), *buttons)
+
+    def layout(self):
+        return [Field(name) for name in self.fields]
+
+    def anchor(self, name):
+        """The id of the input the error summary links to (crispy-forms-gds ids radios by name, not by auto_id)."""
+        field = self.fields[name]
+        if isinstance(field, forms.MultiValueField):  # a GOV.UK date input: the part to blame, else the day
+            wrong = [i for i, sub in enumerate(field.fields) if getattr(sub.widget, "errors", None)]
+            return f"{self[name].auto_id}_{wrong[0] if wrong else 0}"
+        if name in self.conditional_radios:
+            return f"id_{name}_0"
+        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            return f"id_{name}_1"
+        return self[name].auto_id
+
+    def error_links(self):
+        """[(href, message)] for the GOV.UK error summary, in the order of the fields."""
+        first = self.non_field_anchor or self.anchor(next(iter(self.fields)))
+        links = [(f"#{first}", message) for message in self.non_field_errors()]
+        for name in self.fields:
+            links += [(f"#{self.anchor(name)}", message) for message in self.errors.get(name, [])]
+        return links
