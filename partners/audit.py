@@ -1,14 +1,9 @@
 """Writing the audit trail. Callers pass records, never personal data: only ids are kept."""
 
+from .client_address import client_ip
 from .models import AuditAction, AuditEvent
 
 __all__ = ["AuditAction", "record", "record_many", "client_ip"]
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _young_person_id(obj):

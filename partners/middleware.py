@@ -12,3 +12,21 @@ class ActingOrganisationMiddleware:
     def __call__(self, request):
         request.acting = SimpleLazyObject(lambda: acting_for(request.user, request.session.get(SESSION_KEY)))
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every response the portal renders (ASVS 14.3.2): pages, API answers, CSVs.
+
+    Not only signed-in ones: a token's API answer, a sign-in form or an error page is as easily missed, and
+    nothing the portal renders is worth keeping in a shared cache. Static files never get here: WhiteNoise
+    sits above this middleware and answers them with its own long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,4 +1,3 @@
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import audit, selectors
+from . import audit, csv_export, selectors
 from .access import SESSION_KEY, as_acting, organisations_of, require_capability
 from .forms import AuditFilterForm, NewPasswordForm, ResetRequestForm, SignInForm, SwitchOrganisationForm
 from .home import home_sections
@@ -76,26 +75,20 @@ def audit_events(request):
     return render(request, "partners/audit_events.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def audit_events_csv(request):
     acting, form, events = _filtered_events(request)
     audit.record(request, audit.AuditAction.EXPORT, detail={"export": "audit_events", "filters": request.GET.dict()})
-    writer = csv.writer(_Echo())
     header = ["occurred_at", "actor_email", "organisation", "action", "object_type", "object_id", "young_person_id", "ip_address"]
 
     def rows():
-        yield writer.writerow(header)
+        yield header
         for e in events.iterator(chunk_size=2000):
-            yield writer.writerow([
+            yield [
                 e.occurred_at.isoformat(), e.actor_email, e.organisation.name if e.organisation else "",
                 e.action, e.object_type, e.object_id, e.young_person_id or "", e.ip_address or "",
-            ])
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response = StreamingHttpResponse(csv_export.lines(rows()), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     return response

@@ -1,7 +1,5 @@
 """The figures page, its CSV downloads and the population reference data page. Thin: parse, select, render."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from partners import access
+from partners import access, csv_export
 from partners.web import apply_errors
 from referrals.rules import london_date
 
@@ -76,7 +74,7 @@ def figures_csv(request, section):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"figures-{section}-{period.start:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}{'-' + area if area else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(f.CSV_HEADER)
     writer.writerows(f.csv_rows(chosen, rules.comparisons(period)))
     return response
