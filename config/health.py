@@ -1,4 +1,4 @@
-"""GET /healthz: the database, the broker and beat, as JSON; 200 when healthy, 503 otherwise."""
+"""GET /healthz: the database, the broker, beat and the jobs' last runs, as JSON; 200 when healthy, 503 otherwise."""
 
 from django.conf import settings
 from django.db import connection
@@ -28,7 +28,17 @@ def check_beat():
         raise RuntimeError(f"not run on schedule: {', '.join(stale)}")
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
+def check_jobs():
+    """Unhealthy while a job's last run died with its process (killed, out of memory, host lost): its work
+    waits until the next run, which starts at once and clears this; an operator may run it by hand."""
+    from jobs.selectors import jobs_whose_last_run_died
+
+    died = jobs_whose_last_run_died()
+    if died:
+        raise RuntimeError(f"last run died: {', '.join(died)}")
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat, "jobs": check_jobs}
 
 
 @never_cache

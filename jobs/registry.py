@@ -1,10 +1,12 @@
 """The jobs the portal runs on a schedule, and the one way to run any of them.
 
 A job is a plain function `func(now) -> dict of counts`, registered with @job in an app's jobs.py
-and scheduled in settings.JOB_SCHEDULE. `run()` takes a lease so two runs of one job never
+and scheduled in settings.JOB_SCHEDULE. `run()` holds the job so two runs of one job never
 overlap (two beats, two workers, or an operator's hand run), records a JobRun, and never lets an
-exception escape without recording it. Idempotency itself lives in the jobs' data: every alert,
-escalation or message has a natural unique key, so a second run changes nothing.
+exception escape without recording it. How a job is held (a PostgreSQL advisory lock, or a lease on
+SQLite) is in locks.py; a run whose process died is marked failed by the next run. Idempotency itself
+lives in the jobs' data: every alert, escalation or message has a natural unique key, so a second run
+changes nothing.
 """
 
 import logging
@@ -15,12 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import JobLock, JobRun
+from . import locks
+from .locks import acquire, release  # noqa: F401  (the lease fallback, used by its tests)
+from .models import JobRun
 
 logger = logging.getLogger("jobs")
+DIED = "The process ended before the run finished"
 
 
 @dataclass(frozen=True)
@@ -52,19 +56,11 @@ def _holder():
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
-def acquire(name, lease, holder):
-    """Take the job's lease if it is free (or expired). Atomic: one UPDATE decides."""
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            JobLock.objects.get_or_create(name=name, defaults={"locked_until": now - timedelta(seconds=1)})
-    except IntegrityError:
-        pass  # another process created it at the same moment
-    return JobLock.objects.filter(name=name, locked_until__lt=now).update(holder=holder, locked_until=now + lease) == 1
-
-
-def release(name, holder):
-    JobLock.objects.filter(name=name, holder=holder).update(locked_until=timezone.now() - timedelta(seconds=1))
+def end_dead_runs(name):
+    """Mark failed the runs of `name` still marked running. Call only while holding the job: then no live
+    process is behind any of them (on the lease fallback, a run past its lease counts as dead too)."""
+    return JobRun.objects.filter(name=name, outcome=JobRun.Outcome.RUNNING).update(
+        outcome=JobRun.Outcome.FAILED, error=DIED, finished_at=timezone.now())
 
 
 def _first_line(exc):
@@ -79,11 +75,24 @@ def run(name, *, now=None, trigger="beat"):
         raise KeyError(f"No job called {name}. Known jobs: {', '.join(sorted(JOBS))}")
     entry = JOBS[name]
     as_of = now or timezone.now()
-    holder = _holder()
-    if not acquire(name, entry.lease, holder):
+    hold = locks.hold_for(name, entry.lease, _holder())
+    if not hold.take():
         logger.info("job %s skipped: another run holds the lock", name)
         return JobRun.objects.create(name=name, as_of=as_of, trigger=trigger, outcome=JobRun.Outcome.SKIPPED,
                                      finished_at=timezone.now())
+    try:
+        dead = end_dead_runs(name)
+        if dead:
+            logger.warning("job %s: %s earlier run(s) ended with their process, marked failed", name, dead)
+        locks.stop_queries_when_the_client_dies()
+        return _run_held(entry, as_of, trigger)
+    finally:
+        # After the record is saved: a run marked running always has a holder, so a free job means a dead run.
+        hold.release()
+
+
+def _run_held(entry, as_of, trigger):
+    name = entry.name
     record = JobRun.objects.create(name=name, as_of=as_of, trigger=trigger)
     try:
         counts = entry.func(as_of) or {}
@@ -101,5 +110,4 @@ def run(name, *, now=None, trigger="beat"):
             record.error = record.error or "Interrupted before it finished"
         record.finished_at = timezone.now()
         record.save(update_fields=["outcome", "counts", "error", "finished_at"])
-        release(name, holder)
     return record

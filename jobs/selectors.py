@@ -1,8 +1,9 @@
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from . import locks
 from .models import JobRun
-from .registry import JOBS
+from .registry import DIED, JOBS
 
 
 def _describe(schedule):
@@ -21,6 +22,7 @@ def job_overview(*, now=None):
     failures = {}
     for run in JobRun.objects.filter(outcome=JobRun.Outcome.FAILED, started_at__gte=week_ago).order_by("-started_at")[:200]:
         failures.setdefault(run.name, []).append(run)
+    died = _died(latest.values())
     rows = []
     for name, entry in sorted(JOBS.items()):
         last = latest.get(name)
@@ -30,7 +32,8 @@ def job_overview(*, now=None):
             base = last.started_at if last else now
             next_run = now + schedule.remaining_estimate(base) if last else schedule.remaining_estimate(now) + now
         rows.append({"name": name, "description": entry.description, "schedule": _describe(schedule),
-                     "last": last, "next_run": next_run, "failures": failures.get(name, [])})
+                     "last": last, "next_run": next_run, "failures": failures.get(name, []),
+                     "died": name in died})
     return rows
 
 
@@ -54,3 +57,25 @@ def stale_jobs(*, now=None, grace_minutes=10):
         if overdue_by > timezone.timedelta(minutes=grace_minutes):
             stale.append(name)
     return sorted(stale)
+
+
+def _died(last_runs):
+    """Names whose last run died with its process: marked so by the next run, or still `running` though no live
+    process holds the job. A run holds its job from before its record is made until after it is saved, so a
+    record still running when re-read after the job was seen free has no process behind it."""
+    last_runs = list(last_runs)
+    died = {run.name for run in last_runs if run.outcome == JobRun.Outcome.FAILED and run.error == DIED}
+    running = {run.pk: run.name for run in last_runs if run.outcome == JobRun.Outcome.RUNNING}
+    if running:
+        free = set(running.values()) - locks.held(running.values())
+        candidates = [pk for pk, name in running.items() if name in free]
+        if candidates:
+            died |= set(JobRun.objects.filter(pk__in=candidates, outcome=JobRun.Outcome.RUNNING)
+                        .values_list("name", flat=True))
+    return died
+
+
+def jobs_whose_last_run_died():
+    """For /healthz: the jobs whose last run died, until a later run of each ends."""
+    latest_ids = JobRun.objects.values("name").annotate(last=Max("id")).values_list("last", flat=True)
+    return sorted(_died(JobRun.objects.filter(id__in=list(latest_ids), name__in=list(JOBS))))

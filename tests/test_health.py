@@ -10,7 +10,8 @@ from jobs.models import JobRun
 def test_healthz_reports_database_broker_and_beat(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "beat": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "beat": "ok",
+                                                           "jobs": "ok"}}
 
 
 @pytest.mark.django_db

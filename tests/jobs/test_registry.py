@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from jobs import registry
+from jobs import locks, registry
 from jobs.models import JobLock, JobRun
 
 
@@ -33,17 +33,35 @@ def test_a_failing_job_is_recorded_without_personal_data_and_the_lock_is_release
     record = registry.run("lapse_claims")
     assert record.outcome == JobRun.Outcome.FAILED
     assert record.error == "ValueError: first line only"
-    assert JobLock.objects.get(name="lapse_claims").locked_until < timezone.now()
+    assert locks.held({"lapse_claims"}) == set()
 
 
 @pytest.mark.django_db
-def test_a_run_while_another_holds_the_lock_is_skipped():
+def test_a_run_while_another_session_holds_the_job_is_skipped():
+    other = locks.hold_for("lapse_claims", timedelta(minutes=5), "someone-else")  # an advisory lock on its own connection
+    assert other.take()
+    try:
+        assert locks.held(registry.JOBS) == {"lapse_claims"}
+        assert registry.run("lapse_claims").outcome == JobRun.Outcome.SKIPPED
+    finally:
+        other.release()
+    assert registry.run("lapse_claims").outcome == JobRun.Outcome.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_on_the_lease_fallback_a_run_while_another_holds_the_lease_is_skipped(monkeypatch):
+    monkeypatch.setattr(locks, "uses_advisory_locks", lambda: False)
     assert registry.acquire("lapse_claims", timedelta(minutes=5), "someone-else")
+    assert locks.held(registry.JOBS) == {"lapse_claims"}
     record = registry.run("lapse_claims")
     assert record.outcome == JobRun.Outcome.SKIPPED
     # An expired lease (a crashed run) does not block the next run.
     JobLock.objects.filter(name="lapse_claims").update(locked_until=timezone.now() - timedelta(seconds=1))
     assert registry.run("lapse_claims").outcome == JobRun.Outcome.SUCCEEDED
+
+
+def test_each_job_has_its_own_advisory_lock():
+    assert len({locks.advisory_key(name) for name in registry.JOBS}) == len(registry.JOBS)
 
 
 @pytest.mark.django_db(transaction=True)
