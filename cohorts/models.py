@@ -6,13 +6,14 @@ held is a TierChange row (joining and leaving too), never edited. Which tiers ex
 tier model (rules.TIERS); the database checks the widest range and the services check the model.
 """
 
-import pgtrigger
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from partners import append_only
 from partners.models import Area, Organisation
 from referrals.models import YoungPerson
 
@@ -138,7 +139,7 @@ class TierChange(models.Model):
                 | Q(kind="left", from_tier__isnull=False, to_tier__isnull=True)
             )),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class Review(models.Model):
@@ -162,7 +163,7 @@ class Review(models.Model):
             models.CheckConstraint(name="review_tier_range",
                                    condition=Q(tier_decision__gte=1, tier_decision__lte=rules.HIGHEST_TIER)),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class PlanAction(models.Model):

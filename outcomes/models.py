@@ -1,10 +1,10 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from partners import append_only
 from partners.models import Organisation
 from referrals.models import Referral, YoungPerson
 
@@ -252,7 +252,7 @@ class Session(models.Model):
             models.CheckConstraint(name="session_correction_says_why",
                                    condition=Q(corrects__isnull=True) | ~Q(correction_reason="")),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class Assessment(models.Model):
@@ -271,7 +271,7 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["completed_on", "id"]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class ReReferral(models.Model):
@@ -290,13 +290,17 @@ class ReReferral(models.Model):
 
 
 class PoliceOutcome(models.Model):
-    """The outcome that ends a case: the pathway's closing outcome, or what police decided after re-referral."""
+    """The outcome that ends a case: the pathway's closing outcome, or what police decided after re-referral. Append-only."""
 
     case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="police_outcome")
     outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        # Police's decision is recorded once and never edited; retention alone blanks the notes.
+        triggers = append_only.triggers()
 
 
 class CaseEvent(models.Model):
@@ -313,7 +317,7 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class InterventionGroupObjectPermission(GroupObjectPermissionBase):

@@ -44,12 +44,13 @@ def _anonymise(batch: core.Batch) -> dict[str, int]:
             missed_reason=core.redacted("missed_reason"), description=_condition_description()),
         "blanked_re_referral": ReReferral.objects.filter(case_id__in=case_ids).filter(core.has_text("reason")).update(
             reason=core.redacted("reason")),
-        "blanked_police_outcome": PoliceOutcome.objects.filter(case_id__in=case_ids).filter(core.has_text("notes")).update(
-            notes=core.redacted("notes")),
     }
-    # Sessions, assessments and the case timeline are append-only for people; retention is the one
-    # writer allowed to blank their prose, and only on these three tables.
-    with pgtrigger.ignore("outcomes.Session:append_only", "outcomes.Assessment:append_only", "outcomes.CaseEvent:append_only"):
+    # Sessions, assessments, police outcomes and the case timeline are append-only for people; retention is
+    # the one writer allowed to blank their prose, and only on these four tables.
+    with pgtrigger.ignore("outcomes.Session:append_only", "outcomes.Assessment:append_only",
+                          "outcomes.CaseEvent:append_only", "outcomes.PoliceOutcome:append_only"):
+        counts["blanked_police_outcome"] = PoliceOutcome.objects.filter(case_id__in=case_ids).filter(
+            core.has_text("notes")).update(notes=core.redacted("notes"))
         counts["blanked_session"] = Session.objects.filter(intervention__in=interventions).filter(
             core.has_text("reason", "correction_reason")).update(
             reason=core.redacted("reason"), correction_reason=core.redacted("correction_reason"))

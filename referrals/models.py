@@ -1,6 +1,5 @@
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from partners import append_only
 from partners.models import Area, Organisation
 
 from .validators import validate_account_length, validate_nhs_number, validate_postcode, validate_upn
@@ -423,7 +423,7 @@ class ReferralEvent(models.Model):
                 condition=~Q(kind="correction") | (Q(corrects__isnull=False) & ~Q(summary="")),
             ),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
 
 class ReferenceCounter(models.Model):
@@ -485,7 +485,7 @@ class RetentionAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["young_person", "action"], name="retention_once_per_person"),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only.triggers()
 
     def __str__(self):
         return f"{self.get_action_display()} young person {self.young_person_id} on {self.at:%Y-%m-%d}"
