@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer
 from partners import access
 from partners.models import Organisation
+from partners.numbers import whole_number
 from referrals.api import ApiViewSet, capability
 
 from . import rules, selectors, services
@@ -218,7 +219,7 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
         if self.action == "list":
             cohort = self.request.query_params.get("cohort")
             if cohort:
-                queryset = queryset.filter(cohort_id=int(cohort)) if cohort.isdigit() else queryset.none()
+                queryset = queryset.filter(cohort_id=pk) if (pk := whole_number(cohort)) is not None else queryset.none()
             current = self.request.query_params.get("current")
             if current in ("true", "false"):
                 queryset = queryset.filter(left_on__isnull=current == "true")
@@ -280,7 +281,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         if self.action == "list":
             membership = self.request.query_params.get("membership")
             if membership:
-                queryset = queryset.filter(membership_id=int(membership)) if membership.isdigit() else queryset.none()
+                pk = whole_number(membership)
+                queryset = queryset.filter(membership_id=pk) if pk is not None else queryset.none()
             if self.request.query_params.get("mine") == "true":
                 queryset = queryset.filter(owner=self.acting.organisation)
         return queryset.order_by("due_on", "id")

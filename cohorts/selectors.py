@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partners import access, audit
 from partners.models import Organisation, OrganisationKind
+from partners.numbers import whole_number
 from referrals import rules as referral_rules
 from referrals.models import Referral, YoungPerson
 
@@ -202,8 +203,8 @@ def search_young_people(acting, query, *, limit=20):
         return []
     queryset = YoungPerson.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
     by_reference = Q(pk__in=Referral.objects.filter(reference__iexact=query.strip()).values("young_person_id"))
-    if query.strip().isdigit():
-        by_reference |= Q(pk=int(query.strip()))
+    if (pk := whole_number(query)) is not None:
+        by_reference |= Q(pk=pk)
     by_name = Q()
     for word in words:
         by_name &= Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)

@@ -233,6 +233,12 @@ REST_FRAMEWORK = {
     ],
     # DRF's own default is AllowAny; every endpoint here needs a signed-in user.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's JSON parser turns 1,000 nested brackets into a RecursionError (a 500); ours answers 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "partners.api_parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

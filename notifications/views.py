@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partners.access import require_capability
+from partners.numbers import is_ascii_number
 
 from . import selectors, services
 
@@ -14,7 +15,7 @@ from . import selectors, services
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("notification") if is_ascii_number(i)]
         services.mark_read(request.user, ids, now=timezone.now())
         return redirect("notifications")
     page = Paginator(selectors.notifications_for(request.user), 25).get_page(request.GET.get("page"))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partners import access
+from partners.numbers import whole_number
 from referrals.models import YoungPerson
 
 from . import rules, selectors, services
@@ -322,9 +323,9 @@ def conditions(request, acting, journey, answers, s, context):
     if request.method == "POST":
         if "remove" in request.POST:
             extras = answers.get("extras", [])
-            index = request.POST.get("remove", "")
-            if index.isdigit() and int(index) < len(extras):
-                extras.pop(int(index))
+            index = whole_number(request.POST.get("remove", ""))
+            if index is not None and index < len(extras):
+                extras.pop(index)
             answers["extras"] = extras
             _save(request, journey, answers)
             return redirect(_url(journey, "conditions"))

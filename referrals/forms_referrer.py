@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partners.models import Area
+from partners.numbers import is_ascii_number
 
 from . import rules, validators
 from .models import Concern, Ethnicity, Informed, LawfulBasis, Sex, Status
@@ -83,6 +84,7 @@ class GovukDateField(forms.MultiValueField):
 
     widget = DateInputWidget
     PARTS = ("day", "month", "year")
+    MAX_DIGITS = {"day": 2, "month": 2, "year": 4}
 
     def __init__(self, *, noun, required_message, **kwargs):
         self.noun = noun
@@ -112,9 +114,14 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             words = " and ".join(missing)
             self._fail(f"{self.noun} must include a {words}", "incomplete", missing)
-        if not all(part.isdigit() for part in parts):
-            wrong = [name for name, part in zip(self.PARTS, parts, strict=True) if not part.isdigit()]
-            self._fail(f"{self.noun} must be a real date", "invalid", wrong)
+        # Only 0-9, and no more of them than a part can hold: "²" or "①" pass isdigit() but not int(), and
+        # int() refuses over 4,300 digits; either was a server error (issue 13).
+        wrong = [name for name, part in zip(self.PARTS, parts, strict=True)
+                 if not is_ascii_number(part, max_digits=self.MAX_DIGITS[name])]
+        if wrong == ["year"] and is_ascii_number(parts[2], max_digits=len(parts[2])):
+            self._fail("Year must include 4 numbers", "invalid_year", ("year",))
+        if wrong:
+            self._fail(f"{self.noun} must be a real date, in numbers 0 to 9", "invalid", wrong)
         day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
             self._fail("Year must include 4 numbers", "invalid_year", ("year",))
