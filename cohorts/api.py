@@ -114,7 +114,8 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 class TierChangeSerializer(serializers.ModelSerializer):
     kind = NamedEnumField(enum_name="TierChangeKindEnum", choices=TierChange.Kind.choices, read_only=True)
     by = serializers.StringRelatedField(read_only=True)
-    organisation = serializers.StringRelatedField(read_only=True)
+    # Null (not "") when no organisation is recorded for the change, and the schema says so.
+    organisation = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = TierChange
@@ -138,7 +139,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
     strand = _strand_field(read_only=True)
     status = _action_status_field(read_only=True)
     owner = OrganisationSummarySerializer(read_only=True)
-    updated_by = serializers.StringRelatedField(read_only=True)
+    updated_by = serializers.StringRelatedField(read_only=True, allow_null=True, help_text="Null until the status is updated.")
     overdue = serializers.SerializerMethodField(help_text="Open past its due date.")
 
     class Meta:

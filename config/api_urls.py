@@ -27,6 +27,11 @@ from outcomes.api import (
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
 from reporting.api import FiguresViewSet
 
+# The error answers (400, 401, 403, 404) every operation can give are added to the schema: see config/api_schema.py.
+SCHEMA_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.add_error_responses"],
+}
+
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("triage", TriageViewSet, basename="api-triage")
@@ -47,7 +52,8 @@ router.register("plan-actions", PlanActionViewSet, basename="api-plan-action")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated], custom_settings=SCHEMA_SETTINGS),
+         name="api-schema"),
     path(
         "api/docs/",
         # Swagger UI's page carries a small inline <style>; allow inline styles on this page only.

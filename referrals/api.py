@@ -118,6 +118,20 @@ class ConcernsField(serializers.ListField):
         return [row.concern for row in manager.all()]
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A read-only choice stored blank until someone makes it (a decision, a rating): shown as null, never "".
+
+    Null is what an API client can test for ("not decided yet"), and what the schema says: a nullable enum,
+    as `rag` already was. "" was in no enum, so the schema lied about every undecided referral.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     concerns = ConcernsField(required=False, help_text="Concern codes; at least one is needed to submit.")
     # Identifiers are normalised and checked by the service (spaces and case are forgiven), so a
@@ -141,6 +155,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         help_text="The VRU's risk rating. Shown to the VRU and the partner it is allocated to; null for the referrer."
     )
     allocated_to = serializers.SerializerMethodField(help_text="The partner organisation it is allocated to, if any.")
+    decision = BlankAsNullChoiceField(choices=Decision.choices, help_text="The VRU's triage decision; null until made.")
 
     class Meta:
         model = Referral
@@ -150,7 +165,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at", "received_at", "triage_deadline", "decision", "rag", "allocated_to", "young_person",
         )
         read_only_fields = (
-            "id", "reference", "status", "created_at", "received_at", "triage_deadline", "decision", "young_person",
+            "id", "reference", "status", "created_at", "received_at", "triage_deadline", "young_person",
         )
         extra_kwargs = {"source": {"required": False, "help_text": "Defaults from the kind of organisation referring."}}
 
@@ -453,6 +468,8 @@ class YoungPersonViewSet(mixins.ListModelMixin, ApiViewSet):
 
 
 class AllocatedReferralSerializer(serializers.ModelSerializer):
+    rag = BlankAsNullChoiceField(choices=Rag.choices, help_text="The VRU's risk rating; null if none was given.")
+
     class Meta:
         model = Referral
         fields = ("id", "reference", "status", "urgent", "rag", "received_at", "given_name", "family_name",

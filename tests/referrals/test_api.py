@@ -67,7 +67,7 @@ def test_a_school_creates_and_submits_a_referral_with_its_token(referrer):
     assert body["status"] == "submitted" and body["status_display"] == "Submitted"
     assert body["reference"].startswith("VRU-") and body["received_at"] and body["triage_deadline"]
     assert body["concerns"] == ["weapon"] and body["postcode"] == "B1 1AA"
-    assert body["rag"] is None and body["allocated_to"] is None and body["decision"] == ""
+    assert body["rag"] is None and body["allocated_to"] is None and body["decision"] is None
     assert response["Location"] == detail(body["id"])
     referral = Referral.objects.get()
     assert referral.created_by == referrer and referral.status == Status.SUBMITTED
