@@ -335,6 +335,19 @@ class InterventionStartSerializer(serializers.Serializer):
     planned_sessions = serializers.IntegerField(help_text="The planned number of sessions: a whole number, 1 to 50.")
 
 
+def _key_parameter(what):
+    return OpenApiParameter(
+        IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
+        description=f"A UUID you make for this {what}. Sending it again returns the same {what} (200) instead of "
+                    "making a second one.",
+    )
+
+
+def _created(obj):
+    """201 for a new record; 200 for the same request sent again with its Idempotency-Key."""
+    return http.HTTP_200_OK if getattr(obj, "repeated", False) else http.HTTP_201_CREATED
+
+
 def _body(serializer_class, http_request, /, **context):
     """The request's body, validated (400 with field errors otherwise), as a dict for a service's keywords."""
     body = serializer_class(data=http_request.data, context=context)
@@ -375,28 +388,30 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
         intervention = selectors.intervention_detail(self.acting, pk)
         return Response(InterventionDetailSerializer(intervention, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=SessionRecordSerializer, responses={
-        201: SessionSerializer, 400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
+    @extend_schema(request=SessionRecordSerializer, parameters=[_key_parameter("session")], responses={
+        201: SessionSerializer, 200: SessionSerializer,
+        400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
         403: OpenApiResponse(description="Only the delivering organisation's caseworkers record sessions."),
     })
     @action(detail=True, methods=["post"], url_path="sessions", url_name="sessions")
     def sessions(self, request, pk=None):
         """Record a session (attended, did not attend, cancelled by us). Never edited: correct it instead."""
         intervention = self.get_object()
-        body = _body(SessionRecordSerializer, request)
-        session = services.record_session(self.acting, intervention, now=timezone.now(), **body)
-        return Response(SessionSerializer(session).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(SessionRecordSerializer, request)
+        session = services.record_session(self.acting, intervention, now=timezone.now(), idempotency_key=key, **body)
+        return Response(SessionSerializer(session).data, status=_created(session))
 
-    @extend_schema(request=AssessmentInputSerializer, responses={
-        201: AssessmentSerializer, 400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
+    @extend_schema(request=AssessmentInputSerializer, parameters=[_key_parameter("assessment")], responses={
+        201: AssessmentSerializer, 200: AssessmentSerializer,
+        400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
     })
     @action(detail=True, methods=["post"], url_path="assessments", url_name="assessments")
     def assessments(self, request, pk=None):
         """Record a completed assessment (the Checkpoint mandatory assessment meets its condition if in time)."""
         intervention = self.get_object()
-        assessment = services.record_assessment(self.acting, intervention, now=timezone.now(),
-                                                **_body(AssessmentInputSerializer, request))
-        return Response(AssessmentSerializer(assessment).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(AssessmentInputSerializer, request)
+        assessment = services.record_assessment(self.acting, intervention, now=timezone.now(), idempotency_key=key, **body)
+        return Response(AssessmentSerializer(assessment).data, status=_created(assessment))
 
     @extend_schema(
         request=InterventionStartSerializer,
@@ -656,14 +671,6 @@ class ConditionInputSerializer(serializers.Serializer):
 
 class ConditionMetSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="The day it was met: not before the case started, not in the future.")
-
-
-def _key_parameter(what):
-    return OpenApiParameter(
-        IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
-        description=f"A UUID you make for this {what}. Sending it again returns the same {what} (200) instead of "
-                    "making a second one.",
-    )
 
 
 class CaseCreateSerializer(EligibilityFactsSerializer):

@@ -74,6 +74,7 @@ class SessionForm(_Form):
     id_prefix = "session"
     conditional_radios = ("attendance",)
     submit = "Record session"
+    idempotent = True
 
     held_on = _date("Date of the session", "The session date", "the date of the session")
     attendance = forms.ChoiceField(label="Did the young person attend?", choices=Attendance.choices, widget=forms.RadioSelect,
@@ -105,6 +106,7 @@ class CorrectSessionForm(SessionForm):
 class AssessmentForm(_Form):
     id_prefix = "assessment"
     submit = "Record assessment"
+    idempotent = True
 
     kind = forms.ChoiceField(label="Type of assessment", choices=Assessment.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select the type of assessment"})

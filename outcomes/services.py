@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
+from partners.idempotency import once
 from partners.models import Area, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import add_working_days
@@ -658,8 +659,15 @@ def _after_work(acting, intervention, kind, summary, *, now, detail):
 
 
 @transaction.atomic
-def record_session(acting, intervention, *, held_on, attendance, now, reason="", next_session_on=None):
+def record_session(acting, intervention, *, held_on, attendance, now, reason="", next_session_on=None,
+                   idempotency_key=None):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
+    return once(acting, idempotency_key, "record_session", lambda: _record_session(
+        acting, intervention, held_on=held_on, attendance=attendance, now=now, reason=reason,
+        next_session_on=next_session_on))
+
+
+def _record_session(acting, intervention, *, held_on, attendance, now, reason, next_session_on):
     _refuse_if_ended(intervention, "sessions")
     problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
     if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, _today(now) - timedelta(1)):
@@ -680,8 +688,13 @@ def record_session(acting, intervention, *, held_on, attendance, now, reason="",
 
 
 @transaction.atomic
-def record_assessment(acting, intervention, *, kind, completed_on, now):
+def record_assessment(acting, intervention, *, kind, completed_on, now, idempotency_key=None):
     acting, intervention = _own_intervention(acting, intervention, "record_session")
+    return once(acting, idempotency_key, "record_assessment", lambda: _record_assessment(
+        acting, intervention, kind=kind, completed_on=completed_on, now=now))
+
+
+def _record_assessment(acting, intervention, *, kind, completed_on, now):
     _refuse_if_ended(intervention, "assessments")
     problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
     if kind not in Assessment.Kind.values:

@@ -96,7 +96,8 @@ def _record(request, pk, key, form_class, action, success):
 def record_session(request, pk):
     def action(data, now):
         services.record_session(request.acting, pk, held_on=data["held_on"], attendance=data["attendance"],
-                                reason=data["reason"], next_session_on=data.get("next_session_on"), now=now)
+                                reason=data["reason"], next_session_on=data.get("next_session_on"),
+                                idempotency_key=data.get("idempotency_key"), now=now)
 
     return _record(request, pk, "session", SessionForm, action, "Session recorded.")
 
@@ -105,7 +106,8 @@ def record_session(request, pk):
 @require_POST
 def record_assessment(request, pk):
     def action(data, now):
-        services.record_assessment(request.acting, pk, kind=data["kind"], completed_on=data["completed_on"], now=now)
+        services.record_assessment(request.acting, pk, kind=data["kind"], completed_on=data["completed_on"],
+                                   idempotency_key=data.get("idempotency_key"), now=now)
 
     return _record(request, pk, "assessment", AssessmentForm, action, "Assessment recorded.")
 

@@ -3,6 +3,8 @@ idempotency key), one submit button that ignores a second click, and the links o
 each landing on the input to correct.
 """
 
+import uuid
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
@@ -13,17 +15,23 @@ class GovukForm(forms.Form):
     button_name = "submit"
     conditional_radios = ()  # crispy-forms-gds numbers these from 0, other radios and checkboxes from 1
     non_field_anchor = None  # where the summary links a message that is not about one field
+    idempotent = False  # a create form: a hidden key makes a double-clicked or repeated submit one record
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.idempotent:
+            self.fields["idempotency_key"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+            if not self.is_bound:
+                self.initial["idempotency_key"] = uuid.uuid4()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's <form> carries the token
         buttons = [Button(self.button_name, self.submit, data_prevent_double_click="true")] if self.submit else []
-        self.helper.layout = Layout(*self.layout(), *buttons)
+        hidden = [Field("idempotency_key")] if self.idempotent else []
+        self.helper.layout = Layout(*self.layout(), *hidden, *buttons)
 
     def layout(self):
-        return [Field(name) for name in self.fields]
+        return [Field(name) for name in self.fields if name != "idempotency_key"]
 
     def anchor(self, name):
         """The id of the input the error summary links to (crispy-forms-gds ids radios by name, not by auto_id)."""
@@ -42,5 +50,7 @@ class GovukForm(forms.Form):
         first = self.non_field_anchor or self.anchor(next(iter(self.fields)))
         links = [(f"#{first}", message) for message in self.non_field_errors()]
         for name in self.fields:
+            if name == "idempotency_key":
+                continue
             links += [(f"#{self.anchor(name)}", message) for message in self.errors.get(name, [])]
         return links

@@ -217,3 +217,25 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation for {self.user} to {self.organisation}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request's key, kept with what it made: the same request sent twice (a double click, a client's
+    retry, two at the same moment) makes one record, and the repeat is answered with the first one's result.
+
+    Never personal data: which action, by whom, and the id of what it made.
+    """
+
+    key = models.UUIDField(unique=True)
+    action = models.CharField(max_length=60)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self):
+        return f"{self.action} {self.key}"
