@@ -10,16 +10,15 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer
+from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer, _created, _key_parameter
 from partners import access
 from partners.models import Organisation
 from partners.numbers import whole_number
-from referrals.api import ApiViewSet, capability
+from referrals.api import ApiViewSet, _idempotency_key, capability
 
 from . import rules, selectors, services
 from .models import ActionStatus, Cohort, CohortMembership, PlanAction, Strand, TierChange, TierModel
@@ -231,19 +230,19 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
         """One member with their tier history, reviews and 4P plan. Opening it is audited."""
         return Response(MemberDetailSerializer(selectors.member_detail(self.acting, pk)).data)
 
-    @extend_schema(request=ReviewInputSerializer, responses={
-        201: ReviewSerializer, 400: OpenApiResponse(description="Field errors, or a member who has left."),
+    @extend_schema(request=ReviewInputSerializer, parameters=[_key_parameter("review")], responses={
+        201: ReviewSerializer, 200: ReviewSerializer, 400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU records reviews."), 404: NOT_YOURS,
     })
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         """Record a review: attendees, summary, the tier decided (a change is kept in the tier history) and the next date."""
         member = self.get_object()
-        body = _body(ReviewInputSerializer, request)
-        review = services.record_review(self.acting, member, now=timezone.now(), **body)
-        review = type(review).objects.select_related("recorded_by").prefetch_related(
-            Prefetch("attendees", queryset=Organisation.objects.order_by("name"))).get(pk=review.pk)
-        return Response(ReviewSerializer(review).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(ReviewInputSerializer, request)
+        made = services.record_review(self.acting, member, now=timezone.now(), idempotency_key=key, **body)
+        review = type(made).objects.select_related("recorded_by").prefetch_related(
+            Prefetch("attendees", queryset=Organisation.objects.order_by("name"))).get(pk=made.pk)
+        return Response(ReviewSerializer(review).data, status=_created(made))
 
 
 # --- Plan actions ---------------------------------------------------------------------------------
@@ -292,16 +291,18 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk=pk)
 
-    @extend_schema(request=PlanActionCreateSerializer, responses={
-        201: PlanActionSerializer, 400: OpenApiResponse(description="Field errors, or a member who has left."),
+    @extend_schema(request=PlanActionCreateSerializer, parameters=[_key_parameter("plan action")], responses={
+        201: PlanActionSerializer, 200: PlanActionSerializer,
+        400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU adds plan actions."),
     })
     def create(self, request):
         """Add an action to a member's plan (VRU)."""
         access.require_capability(self.acting, "manage_cohorts")
-        body = _body(PlanActionCreateSerializer, request)
-        created = services.add_plan_action(self.acting, body.pop("membership"), now=timezone.now(), **body)
-        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(PlanActionCreateSerializer, request)
+        created = services.add_plan_action(self.acting, body.pop("membership"), now=timezone.now(), idempotency_key=key,
+                                           **body)
+        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=_created(created))
 
     @extend_schema(request=PlanActionStatusSerializer, responses={
         200: PlanActionSerializer, 400: OpenApiResponse(description="Field errors."),

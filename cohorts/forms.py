@@ -25,7 +25,8 @@ class CohortsForm(_Form):
         self.add_fields()
         self._ready = True
         buttons = [Button(self.id_prefix, self.submit, data_prevent_double_click="true")] if self.submit else []
-        self.helper.layout = Layout(*self.layout(), *buttons)
+        hidden = [Field("idempotency_key")] if self.idempotent else []
+        self.helper.layout = Layout(*self.layout(), *hidden, *buttons)
 
     def add_fields(self):
         pass
@@ -34,9 +35,11 @@ class CohortsForm(_Form):
         return self.parts() if self._ready else []
 
     def parts(self):
-        return [Field(name) for name in self.fields]
+        return [Field(name) for name in self.fields if name != "idempotency_key"]
 
     def order(self, *names):
+        if self.idempotent:  # the hidden key stays, last
+            names = (*names, "idempotency_key")
         self.fields = {name: self.fields[name] for name in names}
 
     def anchor(self, name):
@@ -62,6 +65,7 @@ def _organisations(label, queryset_or_list, message, **kwargs):
 class CohortForm(CohortsForm):
     id_prefix = "cohort"
     submit = "Create the cohort"
+    idempotent = True
 
     name = forms.CharField(label="Name", max_length=200, error_messages={
         "required": "Enter the cohort's name", "max_length": "The name must be 200 characters or fewer"})
@@ -101,6 +105,7 @@ class SearchForm(forms.Form):
 class AddMemberForm(CohortsForm):
     id_prefix = "member"
     submit = "Add to the cohort"
+    idempotent = True
 
     young_person = forms.TypedChoiceField(label="Young person", coerce=int, widget=forms.RadioSelect, error_messages={
         "required": "Select a young person", "invalid_choice": "Search again and select a young person"})
@@ -159,6 +164,7 @@ class RemoveForm(CohortsForm):
 class ReviewForm(CohortsForm):
     id_prefix = "review"
     submit = "Record the review"
+    idempotent = True
 
     held_on = _date("Date of the review", "The review date", "the date of the review")
     summary = _textarea("Summary", "Summarise the review", rows=5)
@@ -198,6 +204,7 @@ class ReviewForm(CohortsForm):
 class PlanActionForm(CohortsForm):
     id_prefix = "action"
     submit = "Add the action"
+    idempotent = True
 
     strand = forms.ChoiceField(label="Which of the four Ps?", choices=Strand.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Select which of the four Ps the action is for"})

@@ -9,6 +9,8 @@ The VRU (capability manage_cohorts) creates cohorts, adds and removes members, c
 and adds plan actions. The organisation that owns a plan action may update its status too.
 """
 
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.urls import reverse
 from notifications.models import Notification
 from notifications.services import notify
 from partners import access, audit
+from partners.idempotency import once
 from partners.models import Area, Membership, Role
 from referrals import rules as referral_rules
 from referrals.models import YoungPerson
@@ -63,6 +66,19 @@ def _sees(organisation, obj):
     return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
 
 
+def _keyed(action):
+    """A create that takes an idempotency key (partners/idempotency.py): the VRU check, then the key, then the
+    create, so a repeat returns the first record before any rule could refuse it as a duplicate."""
+    def wrap(create):
+        @functools.wraps(create)
+        @transaction.atomic
+        def service(acting, *args, idempotency_key=None, **kwargs):
+            acting = _manager(acting)
+            return once(acting, idempotency_key, action, lambda: create(acting, *args, **kwargs))
+        return service
+    return wrap
+
+
 def _history(member, acting, kind, *, from_tier, to_tier, reason, now, review=None):
     return TierChange.objects.create(membership=member, kind=kind, from_tier=from_tier, to_tier=to_tier, reason=reason,
                                      review=review, by=acting.user, organisation=acting.organisation, at=now)
@@ -71,6 +87,7 @@ def _history(member, acting, kind, *, from_tier, to_tier, reason, now, review=No
 # --- Cohorts -----------------------------------------------------------------------------------------------
 
 
+@_keyed("create_cohort")
 @transaction.atomic
 def create_cohort(acting, *, name, area, tier_model, lead_organisation, now, partner_organisations=(),
                   review_weeks=rules.DEFAULT_REVIEW_WEEKS):
@@ -110,6 +127,7 @@ def create_cohort(acting, *, name, area, tier_model, lead_organisation, now, par
 # --- Members -----------------------------------------------------------------------------------------------
 
 
+@_keyed("add_member")
 @transaction.atomic
 def add_member(acting, cohort, *, young_person, tier, lead_agency, reason, now, joined_on=None):
     """A young person joins the cohort in a tier, with a lead agency named on the cohort and a reason.
@@ -215,6 +233,7 @@ def remove_member(acting, membership, *, reason, now, left_on=None):
 # --- Reviews -----------------------------------------------------------------------------------------------
 
 
+@_keyed("record_review")
 @transaction.atomic
 def record_review(acting, membership, *, held_on, summary, tier_decision, now, attendees=(), next_review_on=None):
     """A review of one member: who attended, what was said, the tier decided and when the next review is.
@@ -273,6 +292,7 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
 # --- The 4P plan -------------------------------------------------------------------------------------------
 
 
+@_keyed("add_plan_action")
 @transaction.atomic
 def add_plan_action(acting, membership, *, strand, description, owner, due_on, now):
     acting = _manager(acting)

@@ -55,7 +55,8 @@ def cohort_new(request):
             item = services.create_cohort(acting, now=timezone.now(), name=data["name"], area=data["area"],
                                           tier_model=data["tier_model"], lead_organisation=data["lead_organisation"],
                                           partner_organisations=list(data["partner_organisations"]),
-                                          review_weeks=data["review_weeks"])
+                                          review_weeks=data["review_weeks"],
+                                          idempotency_key=data.get("idempotency_key"))
             messages.success(request, f"Cohort {item.name} created.")
             return redirect("cohort-detail", pk=item.pk)
         except ValidationError as error:
@@ -87,7 +88,8 @@ def add_member(request, pk):
             services.add_member(acting, item, now=timezone.now(), young_person=data["young_person"], tier=data["tier"],
                                 lead_agency=next(o for o in selectors.cohort_organisations(item)
                                                  if o.pk == data["lead_agency"]),
-                                reason=data["reason"], joined_on=data["joined_on"])
+                                reason=data["reason"], joined_on=data["joined_on"],
+                                idempotency_key=data.get("idempotency_key"))
             messages.success(request, "Young person added to the cohort.")
             return redirect("cohort-detail", pk=item.pk)
         except ValidationError as error:
@@ -160,7 +162,7 @@ def record_review(request, pk):
         data = form.cleaned_data
         services.record_review(acting, item, now=timezone.now(), held_on=data["held_on"], summary=data["summary"],
                                tier_decision=data["tier_decision"], attendees=form.attendees(),
-                               next_review_on=data["next_review_on"])
+                               next_review_on=data["next_review_on"], idempotency_key=data.get("idempotency_key"))
 
     return _member_form_page(request, pk, template="review", act=act, success="Review recorded.",
                              make_form=lambda data, item, acting: ReviewForm(data, member=item, acting=acting))
@@ -172,7 +174,7 @@ def add_action(request, pk):
     def act(acting, item, form):
         data = form.cleaned_data
         services.add_plan_action(acting, item, now=timezone.now(), strand=data["strand"], description=data["description"],
-                                 owner=form.owner(), due_on=data["due_on"])
+                                 owner=form.owner(), due_on=data["due_on"], idempotency_key=data.get("idempotency_key"))
 
     return _member_form_page(request, pk, template="action", act=act, success="Action added to the plan.",
                              make_form=lambda data, item, acting: PlanActionForm(data, member=item, acting=acting))
