@@ -492,16 +492,17 @@ class SessionViewSet(ApiViewSet):
             return Session.objects.none()
         return Session.objects.filter(intervention__in=access.visible(self.acting, Intervention.objects.all()))
 
-    @extend_schema(request=SessionCorrectionSerializer, responses={
-        201: SessionSerializer, 400: OpenApiResponse(description="Field errors, or a session already corrected."),
+    @extend_schema(request=SessionCorrectionSerializer, parameters=[_key_parameter("correction")], responses={
+        201: SessionSerializer, 200: SessionSerializer,
+        400: OpenApiResponse(description="Field errors, or a session already corrected."),
     })
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct a session: a new session naming this one and why. Only the newest counts toward the conditions."""
         session = self.get_object()
-        correction = services.correct_session(self.acting, session, now=timezone.now(),
-                                              **_body(SessionCorrectionSerializer, request))
-        return Response(SessionSerializer(correction).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(SessionCorrectionSerializer, request)
+        correction = services.correct_session(self.acting, session, now=timezone.now(), idempotency_key=key, **body)
+        return Response(SessionSerializer(correction).data, status=_created(correction))
 
 
 class AssessmentViewSet(ApiViewSet):
@@ -514,16 +515,18 @@ class AssessmentViewSet(ApiViewSet):
             return Assessment.objects.none()
         return Assessment.objects.filter(intervention__in=access.visible(self.acting, Intervention.objects.all()))
 
-    @extend_schema(request=AssessmentCorrectionSerializer, responses={
-        201: AssessmentSerializer, 400: OpenApiResponse(description="Field errors, or an assessment already corrected."),
+    @extend_schema(request=AssessmentCorrectionSerializer, parameters=[_key_parameter("correction")], responses={
+        201: AssessmentSerializer, 200: AssessmentSerializer,
+        400: OpenApiResponse(description="Field errors, or an assessment already corrected."),
     })
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct an assessment: a new one naming this one and why."""
         assessment = self.get_object()
-        correction = services.correct_assessment(self.acting, assessment, now=timezone.now(),
-                                                 **_body(AssessmentCorrectionSerializer, request))
-        return Response(AssessmentSerializer(correction).data, status=http.HTTP_201_CREATED)
+        key, body = _idempotency_key(request), _body(AssessmentCorrectionSerializer, request)
+        correction = services.correct_assessment(self.acting, assessment, now=timezone.now(), idempotency_key=key,
+                                                 **body)
+        return Response(AssessmentSerializer(correction).data, status=_created(correction))
 
 
 # --- Diversion cases --------------------------------------------------------------------------
@@ -747,9 +750,10 @@ CASE_ERRORS = {
 }
 
 
-def _case_action(request_serializer, description=None):
+def _case_action(request_serializer, description=None, parameters=None):
     responses = {200: CaseDetailSerializer, **CASE_ERRORS}
-    return extend_schema(request=request_serializer, responses=responses, description=description)
+    return extend_schema(request=request_serializer, responses=responses, description=description,
+                         parameters=parameters)
 
 
 class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
@@ -865,13 +869,14 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         body = _body(FurtherChanceSerializer, request, case=case)
         return self._respond(services.further_chance(self.acting, case, now=timezone.now(), **body))
 
-    @_case_action(ReoffenceSerializer)
+    @_case_action(ReoffenceSerializer, parameters=[_key_parameter("further offence")])
     @action(detail=True, methods=["post"])
     def reoffence(self, request, pk=None):
         """A further offence during the contract: "no further offending" is missed at once and the case is at risk."""
         case = self.get_object()
-        return self._respond(services.record_reoffence(self.acting, case, now=timezone.now(),
-                                                       **_body(ReoffenceSerializer, request)))
+        key, body = _idempotency_key(request), _body(ReoffenceSerializer, request)
+        return self._respond(services.record_reoffence(self.acting, case, now=timezone.now(), idempotency_key=key,
+                                                       **body))
 
     @_case_action(None)
     @action(detail=True, methods=["post"], url_path="propose-closure", url_name="propose-closure")

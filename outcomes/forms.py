@@ -168,6 +168,7 @@ class FurtherChanceForm(_Form):
 class ReoffenceForm(_Form):
     id_prefix = "reoffence"
     submit = "Record the further offence"
+    idempotent = True
 
     offence_date = _date("Date of the further offence", "The offence date", "the date of the further offence")
     crime_reference = _text("Crime reference of the further offence", "Enter the crime reference of the further offence",

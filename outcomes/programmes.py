@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partners import access, audit
+from partners.idempotency import once
 
 from .models import Programme
 
@@ -27,8 +28,14 @@ def programme(acting, pk):
 
 
 @transaction.atomic
-def add_programme(acting, *, name, expected_sessions):
+def add_programme(acting, *, name, expected_sessions, idempotency_key=None):
+    """A repeat with the same key returns the first programme (not "already runs a programme with this name")."""
     acting = access.require_capability(acting, "manage_programmes")
+    return once(acting, idempotency_key, "add_programme", lambda: _add_programme(
+        acting, name=name, expected_sessions=expected_sessions))
+
+
+def _add_programme(acting, *, name, expected_sessions):
     problems = {}
     name = " ".join((name or "").split())
     if not name:

@@ -798,9 +798,17 @@ def _correctable(model, entry, what):
 
 
 @transaction.atomic
-def correct_session(acting, session, *, held_on, attendance, reason, correction_reason, now):
-    """A recorded session is never changed: the correction is a new row naming it, and only the newest counts."""
+def correct_session(acting, session, *, held_on, attendance, reason, correction_reason, now, idempotency_key=None):
+    """A recorded session is never changed: the correction is a new row naming it, and only the newest counts.
+
+    Sent twice with one key, the repeat returns the first correction instead of "already corrected"."""
     acting, intervention = _own_intervention(acting, session.intervention_id, "record_session")
+    return once(acting, idempotency_key, "correct_session", lambda: _correct_session(
+        acting, intervention, session, held_on=held_on, attendance=attendance, reason=reason,
+        correction_reason=correction_reason, now=now))
+
+
+def _correct_session(acting, intervention, session, *, held_on, attendance, reason, correction_reason, now):
     session = Session.objects.get(pk=session.pk, intervention=intervention)
     _correctable(Session, session, "session")
     problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
@@ -825,8 +833,14 @@ def correct_session(acting, session, *, held_on, attendance, reason, correction_
 
 
 @transaction.atomic
-def correct_assessment(acting, assessment, *, kind, completed_on, correction_reason, now):
+def correct_assessment(acting, assessment, *, kind, completed_on, correction_reason, now, idempotency_key=None):
     acting, intervention = _own_intervention(acting, assessment.intervention_id, "record_session")
+    return once(acting, idempotency_key, "correct_assessment", lambda: _correct_assessment(
+        acting, intervention, assessment, kind=kind, completed_on=completed_on, correction_reason=correction_reason,
+        now=now))
+
+
+def _correct_assessment(acting, intervention, assessment, *, kind, completed_on, correction_reason, now):
     assessment = Assessment.objects.get(pk=assessment.pk, intervention=intervention)
     _correctable(Assessment, assessment, "assessment")
     problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
@@ -921,11 +935,18 @@ def refresh_case(case, *, today, now=None):
 
 
 @transaction.atomic
-def record_reoffence(acting, case, *, offence_date, crime_reference, now):
-    """A further offence during the contract misses "no further offending" at once and puts the case at risk."""
+def record_reoffence(acting, case, *, offence_date, crime_reference, now, idempotency_key=None):
+    """A further offence during the contract misses "no further offending" at once and puts the case at risk.
+
+    Sent twice with one key, it is recorded once (one timeline entry); the repeat returns the case."""
     acting = access.as_acting(acting)
     if not (access.can(acting, "record_session") or access.can(acting, "decide_diversion")):
         raise PermissionDenied("Only caseworkers and police decision makers can record a further offence.")
+    return once(acting, idempotency_key, "record_reoffence", lambda: _record_reoffence(
+        acting, case, offence_date=offence_date, crime_reference=crime_reference, now=now))
+
+
+def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     case = _case(acting, case)
     if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
         raise PermissionDenied("Only the lead organisation or the police organisation of the case can do this.")

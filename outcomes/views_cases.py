@@ -163,7 +163,8 @@ def further_chance(request, pk):
 def reoffence(request, pk):
     def action(data, now):
         services.record_reoffence(request.acting, pk, offence_date=data["offence_date"],
-                                  crime_reference=data["crime_reference"], now=now)
+                                  crime_reference=data["crime_reference"], idempotency_key=data.get("idempotency_key"),
+                                  now=now)
 
     return _act(request, pk, "reoffence", ReoffenceForm(request.POST), action,
                 "Further offence recorded: the condition of no further offending is missed.")

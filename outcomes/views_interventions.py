@@ -215,7 +215,8 @@ def correct_session(request, pk):
         data = form.cleaned_data
         try:
             services.correct_session(acting, session, held_on=data["held_on"], attendance=data["attendance"],
-                                     reason=data["reason"], correction_reason=data["correction_reason"], now=timezone.now())
+                                     reason=data["reason"], correction_reason=data["correction_reason"], now=timezone.now(),
+                                     idempotency_key=data.get("idempotency_key"))
             messages.success(request, "The correction is recorded. The original session is kept and shown as corrected.")
             return redirect("intervention-detail", pk=session.intervention_id)
         except ValidationError as error:

@@ -17,6 +17,7 @@ from . import programmes as services
 
 class ProgrammeForm(AdminForm):
     submit = "Add programme"
+    idempotent = True
 
     name = forms.CharField(label="Name", max_length=services.NAME_LENGTH, error_messages={
         "required": "Enter the programme's name", "max_length": f"Enter {services.NAME_LENGTH} characters or fewer"})
