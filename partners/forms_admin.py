@@ -63,6 +63,7 @@ class RolesForm(AdminForm):
 
 class TokenForm(AdminForm):
     submit = "Create token"
+    idempotent = True
 
     name = _text("Name", "Enter a name for the token", 100, help_text="What the token is for, e.g. the partner system's name")
 

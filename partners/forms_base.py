@@ -10,6 +10,15 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 
+def add_idempotency_key(form):
+    """For a create form not built on GovukForm: the same hidden key, fresh each time the form is shown.
+    Returns the layout field to put in the form's helper."""
+    form.fields["idempotency_key"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    if not form.is_bound:
+        form.initial["idempotency_key"] = uuid.uuid4()
+    return Field("idempotency_key")
+
+
 class GovukForm(forms.Form):
     submit = "Continue"
     button_name = "submit"

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import access, audit
+from .idempotency import once
 from .models import ApiToken, Membership, Role
 
 SECRET_BYTES = 32  # 256 random bits: 43 URL-safe characters
@@ -21,15 +22,28 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def create_token(acting, name, *, now=None, for_user=None):
+def create_token(acting, name, *, now=None, for_user=None, idempotency_key=None):
     """A new token for the organisation the person acts for. Returns (token, secret).
 
     The token acts as its user (the person acting, or `for_user`, whom only an administrator of the
     organisation may choose, among its active people): exactly what that user can do there, never more.
+    Sent again with the same idempotency key, it returns the first token and no secret (None): the secret
+    was shown once, and only its hash is kept.
     """
     acting = access.as_acting(acting)
     if acting.user is None or acting.organisation is None:
         raise PermissionDenied("Only a member of an organisation can have an API token.")
+    made = {}
+
+    def create():
+        token, made["secret"] = _create_token(acting, name, now=now, for_user=for_user)
+        return token
+
+    token = once(acting, idempotency_key, "create_token", create)
+    return token, made.get("secret")
+
+
+def _create_token(acting, name, *, now, for_user):
     user = acting.user if for_user is None else for_user
     if user.pk != acting.user.pk:
         access.require_capability(acting, "manage_organisation")

@@ -167,10 +167,15 @@ def new_token(request):
     if request.method == "POST" and form.is_valid():
         chosen = next(p for p in people if p.pk == form.cleaned_data["user"])
         try:
-            token, secret = token_services.create_token(acting, form.cleaned_data["name"], for_user=chosen)
+            token, secret = token_services.create_token(acting, form.cleaned_data["name"], for_user=chosen,
+                                                        idempotency_key=form.cleaned_data.get("idempotency_key"))
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            if secret is None:  # the same form sent twice: the first response showed the secret, once
+                messages.info(request, f"The token “{token.name}” was already created. Its secret was shown once: "
+                                       "if it was not copied, revoke the token and create a new one.")
+                return redirect("tokens")
             # Shown on this response only: never stored, never in a redirect or a message.
             return render(request, "partners/admin/token_created.html", {"token": token, "secret": secret})
     return render(request, "partners/admin/token_new.html", {"form": form})

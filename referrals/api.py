@@ -308,14 +308,20 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
         """Submit a draft to the VRU. Submitting again changes nothing."""
         return self._respond(services.submit_referral(self.acting, self.get_object(), now=timezone.now()))
 
-    @extend_schema(request=AnswerSerializer, responses={200: ReferralSerializer})
+    @extend_schema(request=AnswerSerializer, responses={200: ReferralSerializer}, parameters=[OpenApiParameter(
+        IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
+        description="A UUID you make for this answer. Sending it again returns the referral (200) instead of "
+                    "a 400 for a question already answered.",
+    )])
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """The referrer's answer to the VRU's question: the referral returns to the triage queue."""
         referral = self.get_object()
+        key = _idempotency_key(request)
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._respond(services.answer_info(self.acting, referral, body.validated_data["answer"], now=timezone.now()))
+        return self._respond(services.answer_info(self.acting, referral, body.validated_data["answer"], now=timezone.now(),
+                                                  idempotency_key=key))
 
     @extend_schema(request=None, responses={200: ReferralSerializer, 409: OpenApiResponse(description="Someone else holds it.")})
     @action(detail=True, methods=["post"])

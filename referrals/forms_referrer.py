@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from partners.forms_base import add_idempotency_key
 from partners.models import Area
 from partners.numbers import is_ascii_number
 
@@ -436,9 +437,10 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        key = add_idempotency_key(self)  # a double-clicked answer is sent once
         self.helper.layout = Layout(
             Field.textarea("answer", label_size=Size.SMALL, rows=6, max_characters=rules.ACCOUNT_MAX_CHARS, threshold=75),
-            Button("send", "Send your answer", data_prevent_double_click="true"),
+            key, Button("send", "Send your answer", data_prevent_double_click="true"),
         )
 
     def clean_answer(self):

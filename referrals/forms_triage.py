@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Button, ConditionalQuestion, ConditionalRadi
 from django import forms
 
 from partners.forms import gds_helper
+from partners.forms_base import add_idempotency_key
 from partners.models import Area
 
 from .models import Concern, Decision, DeclineReason, Rag, Source
@@ -72,7 +73,8 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("summary"), Field.textarea("reason"), submit="Record correction")
+        key = add_idempotency_key(self)  # a double-clicked correction is one timeline entry
+        self.helper = gds_helper(Field.textarea("summary"), Field.textarea("reason"), key, submit="Record correction")
 
 
 class ReasonForm(forms.Form):

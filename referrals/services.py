@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
+from partners.idempotency import once
 from partners.models import Membership, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import is_working_day
@@ -509,8 +510,13 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
 
 
 @transaction.atomic
-def answer_info(acting, referral, answer, *, now):
+def answer_info(acting, referral, answer, *, now, idempotency_key=None):
+    """Sent twice with one key, the repeat returns the referral instead of "no open question"."""
     acting = access.require_capability(acting, "refer")
+    return once(acting, idempotency_key, "answer_info", lambda: _answer_info(acting, referral, answer, now=now))
+
+
+def _answer_info(acting, referral, answer, *, now):
     referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), pk=referral.pk)
     if referral.referring_organisation_id != acting.organisation.pk:
         raise PermissionDenied("Only the referring organisation answers the VRU's questions.")
@@ -637,9 +643,14 @@ def record_first_contact(acting, allocation, on, *, now):
 
 
 @transaction.atomic
-def correct(acting, event, *, summary, reason, now):
+def correct(acting, event, *, summary, reason, now, idempotency_key=None):
     """Nothing recorded is edited: a correction is a new entry naming what it corrects and why."""
     acting = access.require_capability(acting, "triage")
+    return once(acting, idempotency_key, "correct_event", lambda: _correct(
+        acting, event, summary=summary, reason=reason, now=now))
+
+
+def _correct(acting, event, *, summary, reason, now):
     referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), pk=event.referral_id)
     if not (summary or "").strip():
         raise ValidationError({"summary": "Enter the corrected entry"})

@@ -371,7 +371,8 @@ def answer(request, pk):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_info(acting, referral, form.cleaned_data["answer"], now=timezone.now())
+            services.answer_info(acting, referral, form.cleaned_data["answer"], now=timezone.now(),
+                                 idempotency_key=form.cleaned_data.get("idempotency_key"))
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 # Nothing to fix in the answer (the question was withdrawn or has expired): say so on the page.
