@@ -58,6 +58,8 @@ class GovukForm(forms.Form):
         """[(href, message)] for the GOV.UK error summary, in the order of the fields."""
         first = self.non_field_anchor or self.anchor(next(iter(self.fields)))
         links = [(f"#{first}", message) for message in self.non_field_errors()]
+        # A hidden key's error (a form sent again after its key was used elsewhere) links to the first question.
+        links += [(f"#{first}", message) for message in self.errors.get("idempotency_key", [])]
         for name in self.fields:
             if name == "idempotency_key":
                 continue

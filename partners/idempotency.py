@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from .models import IdempotencyKey
 
-REUSED = "This idempotency key was already used for something else: send a new one."
+REUSED = "This was already sent for something else: reload the page, or send a new Idempotency-Key, and try again"
 
 
 def once(acting, key, action, create):

@@ -104,3 +104,17 @@ def test_an_assessment_with_a_key_is_recorded_once(decision_maker, caseworker, y
     made = [services.record_assessment(acting, intervention, kind="checkpoint", completed_on=date(2026, 11, 12),
                                        now=timezone.now(), idempotency_key=key) for _ in range(2)]
     assert made[0].pk == made[1].pk and Assessment.objects.count() == 1
+
+
+def test_a_key_already_used_for_something_else_is_an_error_the_page_shows(client, decision_maker, caseworker, yos):
+    intervention = start(decision_maker, yos).interventions.get()
+    client.force_login(caseworker)
+    key = uuid.uuid4()
+    client.post(reverse("intervention-session", args=[intervention.pk]), session_post(key))
+    response = client.post(reverse("intervention-assessment", args=[intervention.pk]),
+                           {"kind": "checkpoint", **d("completed_on", date(2026, 11, 12)), "idempotency_key": str(key)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page[page.index('class="govuk-error-summary"'):page.index("</ul>", page.index('class="govuk-error-summary"'))]
+    assert "This was already sent for something else: reload the page" in summary
+    assert not Assessment.objects.exists()
