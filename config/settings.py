@@ -220,6 +220,7 @@ JOB_SCHEDULE = {
     "deadline_warnings": crontab(minute=15, hour=6),
     "cohort_reviews": crontab(minute=30, hour=6),
     "retention": crontab(minute=30, hour=2, day_of_week="sun"),
+    "prune_idempotency_keys": crontab(minute=45, hour=2, day_of_week="sun"),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

@@ -8,6 +8,7 @@ arrives with one; a job that changes a table `effects()` does not read adds that
 """
 
 import json
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from outcomes import reference_data
 from outcomes import services as outcome_services
 from outcomes.models import CaseEvent, Condition, DiversionCase
 from partners.access import acting_for
-from partners.models import AuditEvent, Role
+from partners.models import AuditEvent, IdempotencyKey, Role
 from partners.models import OrganisationKind as K
 from referrals import services as referral_services
 from referrals.models import Allocation, InfoRequest, Referral, ReferralEvent, RetentionAction, YoungPerson
@@ -181,6 +182,17 @@ def cohort_reviews():
     return at(2026, 11, 9, 6, 30)
 
 
+def prune_idempotency_keys():
+    """Three keys from two months ago (forgotten), one from yesterday (kept)."""
+    who = member(role=Role.CASEWORKER, organisation=OrganisationFactory(name="YOS keys", kind=K.YOS),
+                 email="caseworker.keys@yos.example.org")
+    for made in (at(2026, 9, 1, 10, 0), at(2026, 9, 2, 10, 0), at(2026, 9, 3, 10, 0), at(2026, 10, 31, 10, 0)):
+        IdempotencyKey.objects.create(key=uuid.uuid4(), action="record_session", user=who, created_at=made,
+                                      organisation=who.memberships.get().organisation, object_type="outcomes.session",
+                                      object_id="1")
+    return at(2026, 11, 1, 2, 45)
+
+
 SCENARIOS = {
     "send_outbox": send_outbox,
     "lapse_claims": lapse_claims,
@@ -191,6 +203,7 @@ SCENARIOS = {
     "deadline_warnings": deadline_warnings,
     "retention": retention,
     "cohort_reviews": cohort_reviews,
+    "prune_idempotency_keys": prune_idempotency_keys,
 }
 
 
@@ -229,6 +242,7 @@ def effects():
                        "closed_at"),
         "conditions": _rows(Condition.objects, "pk", "status", "progress", "met_on"),
         "audit": _rows(AuditEvent.objects, "actor_id", "action", "object_type", "object_id", "detail"),
+        "idempotency_keys": _rows(IdempotencyKey.objects, "key", "created_at"),
     }
 
 

@@ -118,3 +118,20 @@ def test_a_key_already_used_for_something_else_is_an_error_the_page_shows(client
     summary = page[page.index('class="govuk-error-summary"'):page.index("</ul>", page.index('class="govuk-error-summary"'))]
     assert "This was already sent for something else: reload the page" in summary
     assert not Assessment.objects.exists()
+
+
+def test_keys_older_than_30_days_are_forgotten_by_the_weekly_job(decision_maker, caseworker, yos):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from jobs import registry
+
+    intervention = start(decision_maker, yos).interventions.get()
+    acting, now = acting_for(caseworker), datetime(2026, 12, 6, 2, 45, tzinfo=ZoneInfo("Europe/London"))
+    for days_ago in (31, 29):
+        key = uuid.uuid4()
+        services.record_session(acting, intervention, held_on=date(2026, 11, 10), attendance="attended", now=now,
+                                idempotency_key=key)
+        IdempotencyKey.objects.filter(key=key).update(created_at=now - timedelta(days=days_ago))
+    assert registry.run("prune_idempotency_keys", now=now).counts == {"deleted": 1}
+    assert IdempotencyKey.objects.count() == 1 and Session.objects.count() == 2  # the sessions stay
