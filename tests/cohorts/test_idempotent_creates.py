@@ -2,18 +2,16 @@
 requests at the same moment with one key (partners/idempotency.py)."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from cohorts import services
 from cohorts.models import Cohort, CohortMembership, PlanAction, Review
 from tests.cohorts.test_api import api
+from tests.concurrency import post_twice_at_once
 from tests.outcomes.factories import YoungPersonFactory
 
 from .factories import NOW
@@ -101,19 +99,6 @@ def test_the_api_answers_a_repeated_review_or_plan_action_with_the_first_and_200
 @pytest.mark.django_db(transaction=True)
 def test_two_new_cohort_requests_at_the_same_moment_with_one_key_create_one(triager, yos):
     url, data = reverse("cohort-new"), cohort_post(yos, uuid.uuid4())
-    barrier, answers = threading.Barrier(2), []
-
-    def post():
-        client = Client()
-        client.force_login(triager)
-        barrier.wait()
-        answers.append(client.post(url, data).status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_twice_at_once(triager, url, data)
     assert answers == [302, 302]
     assert Cohort.objects.filter(name="Walsall youth at risk 9").count() == 1

@@ -1,13 +1,10 @@
 """A session or an assessment sent twice is recorded once: a double click, a client's retry, or two requests at
 the same moment with the same key (partners/idempotency.py)."""
 
-import threading
 import uuid
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +12,7 @@ from outcomes import services
 from outcomes.models import Assessment, Session
 from partners.access import acting_for
 from partners.models import IdempotencyKey
+from tests.concurrency import post_twice_at_once
 from tests.outcomes.test_api import token_client
 from tests.outcomes.test_pages import start
 from tests.outcomes.work import d
@@ -64,20 +62,7 @@ def test_two_requests_at_the_same_moment_with_one_key_record_one_session(decisio
     reference_data.ensure()
     intervention = start(decision_maker, yos).interventions.get()
     url, data = reverse("intervention-session", args=[intervention.pk]), session_post(uuid.uuid4())
-    barrier, answers = threading.Barrier(2), []
-
-    def post():
-        client = Client()
-        client.force_login(caseworker)
-        barrier.wait()
-        answers.append(client.post(url, data).status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_twice_at_once(caseworker, url, data)
     assert answers == [302, 302]
     assert Session.objects.filter(intervention=intervention).count() == 1
 
