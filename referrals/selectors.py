@@ -5,7 +5,7 @@ from collections import OrderedDict
 from django.db.models import Prefetch, Q
 
 from partners import access, audit
-from partners.models import Organisation
+from partners.models import Organisation, OrganisationKind
 
 from . import rules
 from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
@@ -149,10 +149,12 @@ def late_allocations(acting, *, now):
     return Allocation.objects.filter(late).select_related("organisation", "referral").order_by("organisation__name", "accept_due")
 
 
-def partner_organisations():
-    from .services import PARTNER_KINDS
+# Who triage may allocate a referral to: police are not (they decide diversion cases, they do not take referrals).
+ALLOCATABLE_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
-    return Organisation.objects.filter(kind__in=PARTNER_KINDS, active=True).order_by("name")
+
+def partner_organisations():
+    return Organisation.objects.filter(kind__in=ALLOCATABLE_KINDS, active=True).order_by("name")
 
 
 def young_person(acting, pk):

@@ -21,7 +21,7 @@ from partners.models import Membership, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import is_working_day
 
-from . import rules
+from . import rules, selectors
 from .models import (
     Allocation,
     Decision,
@@ -45,7 +45,6 @@ SUBJECT_FIELDS = (
 )
 CONCERN_FIELDS = ("account", "urgent", "urgency_reason", "lawful_basis", "informed", "not_informed_reason")
 DRAFT_FIELDS = SUBJECT_FIELDS + CONCERN_FIELDS + ("source",)
-PARTNER_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
 
 class ClaimConflict(ValidationError):
@@ -429,7 +428,7 @@ def decision_problems(decision, *, rag, organisation, programme, signpost_to, de
     if decision == Decision.ALLOCATE:
         if organisation is None:
             problems["organisation"] = "Select the partner organisation to allocate to"
-        elif organisation.kind not in PARTNER_KINDS or not organisation.active:
+        elif organisation.kind not in selectors.ALLOCATABLE_KINDS or not organisation.active:
             problems["organisation"] = "Allocate to an active partner organisation (a YOS, voluntary sector or local authority)"
         if not (programme or "").strip():
             problems["programme"] = "Enter the programme"
