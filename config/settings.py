@@ -180,7 +180,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@vrp.example.o
 # Links in emails point here.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Retention (DOMAIN.md, data protection): a young person's records are anonymised this many years after
+# Retention (docs/domain.md, data protection): a young person's records are anonymised this many years after
 # their last referral, intervention or case closes, or on this birthday if later.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=6)
 RETENTION_MIN_AGE = env.int("RETENTION_MIN_AGE", default=25)
