@@ -10,7 +10,7 @@ conditions are put right), so the sweep never needs to read sessions or undo a p
 2. active cases with a missed condition go at risk, and the lead agency's caseworkers and managers are told;
 3. cases still at risk after rules.BREACH_DUE_WORKING_DAYS working days are proposed for breach by the system,
    and the lead agency's managers and the police decision makers are told. The system proposes, people decide:
-   a manager or decision maker confirms the breach (re-referral to police) or gives a further chance;
+   a manager or decision maker confirms the breach (the case returns to police) or gives a further chance;
 4. active cases at their contract end with every condition met are proposed to the decision maker for closure.
 
 The cases that will change are locked first, in id order, as the page actions lock a case before touching its
@@ -30,10 +30,11 @@ from partners.selectors import staff_by_organisation
 from referrals.rules import london_date
 
 from . import rules
-from .models import CaseEvent, Condition, DiversionCase
+from .models import CONDITION_EVENTS, CaseEvent, Condition, DiversionCase
 from .services import _d, _url
 
 A = audit.AuditAction
+K = CaseEvent.Kind
 
 
 def _to_miss(today):
@@ -73,7 +74,7 @@ def _conditions(locked, today, now, events):
         status = rules.MET if kind == rules.NO_REOFFENDING else rules.MISSED
         counts[status] += 1
         verb = "Met" if status == rules.MET else "Missed"
-        events.append(CaseEvent(case_id=case_id, kind=f"condition_{status}", at=now,
+        events.append(CaseEvent(case_id=case_id, kind=CONDITION_EVENTS[status], at=now,
                                 summary=f"{verb}: {description} (due {_d(due_on)})", detail={"condition": pk}))
     return counts
 
@@ -96,7 +97,7 @@ def _at_risk(locked, today, now, events):
     for case_id, conditions in missed.items():
         what = "; ".join(f"{description} (due {_d(due_on)})" for _, description, due_on in conditions)
         ids = [pk for pk, _, _ in conditions]
-        events.append(CaseEvent(case_id=case_id, kind="at_risk", at=now, summary=f"At risk: missed {what}",
+        events.append(CaseEvent(case_id=case_id, kind=K.AT_RISK, at=now, summary=f"At risk: missed {what}",
                                 detail={"missed": ids}))
         audits.append((DiversionCase(pk=case_id, young_person_id=cases[case_id][2]),
                        {"action": "mark_at_risk", "missed": ids}))
@@ -117,7 +118,7 @@ def _breach_due(locked, cutoff, now, events):
         status=rules.BREACH_PROPOSED, breach_proposed_by=None, breach_proposed_at=now)
     for pk, _lead, _police, _reference, since, _person in due:
         events.append(CaseEvent(
-            case_id=pk, kind="breach_proposed", at=now, detail={"at_risk_since": since.isoformat(), "by": "system"},
+            case_id=pk, kind=K.BREACH_PROPOSED, at=now, detail={"at_risk_since": since.isoformat(), "by": "system"},
             summary=f"Breach proposed by the system: at risk since {_d(since)} and a missed condition not put right "
                     f"within {rules.BREACH_DUE_WORKING_DAYS} working days",
         ))
@@ -136,7 +137,7 @@ def _closure(locked, today, now, events):
         return []
     DiversionCase.objects.filter(pk__in=[case.pk for case in ready]).update(status=rules.CLOSURE_PROPOSED)
     for case in ready:
-        events.append(CaseEvent(case_id=case.pk, kind="closure_proposed", at=now,
+        events.append(CaseEvent(case_id=case.pk, kind=K.CLOSURE_PROPOSED, at=now,
                                 summary="Every condition met at the contract end: proposed for closure"))
     audit.record_many(None, A.UPDATE, [(case, {"action": "propose_closure"}) for case in ready])
     return ready
