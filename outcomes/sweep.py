@@ -36,6 +36,21 @@ from .services import _d, _url
 A = audit.AuditAction
 K = CaseEvent.Kind
 
+# The sweep's bulk status moves, each (action, the status it moves from). Where it moves to is rules.next_status's
+# answer, so the sweep and the people's actions keep one state machine (tests/jobs/test_compliance_sweep.py checks
+# every move against it).
+MARK_AT_RISK = (rules.MARK_AT_RISK, rules.ACTIVE)
+PROPOSE_BREACH = (rules.PROPOSE_BREACH, rules.AT_RISK)
+PROPOSE_CLOSURE = (rules.PROPOSE_CLOSURE, rules.ACTIVE)
+MOVES = (MARK_AT_RISK, PROPOSE_BREACH, PROPOSE_CLOSURE)
+
+
+def _move(pks, move, **fields):
+    """One UPDATE for the cases `pks` still in the move's "from" status, to the status the rules give."""
+    action, source = move
+    return DiversionCase.objects.filter(pk__in=pks, status=source).update(
+        status=rules.next_status(source, action), **fields)
+
 
 def _to_miss(today):
     """Pending, not met by what is recorded, and past its due date."""
@@ -52,8 +67,9 @@ def _lock_changing(today, cutoff):
     conditions = Condition.objects.filter(case=OuterRef("pk"))
     changing = DiversionCase.objects.filter(status__in=rules.ACTIVE_STATUSES).filter(
         Exists(conditions.filter(_to_miss(today) | _to_meet(today)))
-        | Q(status=rules.ACTIVE) & (Q(end_date__lte=today) | Exists(conditions.filter(status=rules.MISSED)))
-        | Q(status=rules.AT_RISK, at_risk_since__lte=cutoff)
+        | Q(status=PROPOSE_CLOSURE[1], end_date__lte=today)
+        | Q(status=MARK_AT_RISK[1]) & Exists(conditions.filter(status=rules.MISSED))
+        | Q(status=PROPOSE_BREACH[1], at_risk_since__lte=cutoff)
     )
     return list(changing.select_for_update().order_by("pk").values_list("pk", flat=True))
 
@@ -83,7 +99,7 @@ def _at_risk(locked, today, now, events):
     """Active cases with a missed condition: at risk from today. Returns {case id: (lead id, crime ref, person id)}."""
     missed = defaultdict(list)
     cases = {}
-    rows = (Condition.objects.filter(case_id__in=locked, case__status=rules.ACTIVE, status=rules.MISSED)
+    rows = (Condition.objects.filter(case_id__in=locked, case__status=MARK_AT_RISK[1], status=rules.MISSED)
             .order_by("case_id", "position", "pk")
             .values_list("case_id", "pk", "description", "due_on", "case__lead_organisation_id", "case__crime_reference",
                          "case__young_person_id"))
@@ -92,7 +108,7 @@ def _at_risk(locked, today, now, events):
         cases[case_id] = (lead_id, reference, person_id)
     if not cases:
         return {}
-    DiversionCase.objects.filter(pk__in=list(cases)).update(status=rules.AT_RISK, at_risk_since=today)
+    _move(list(cases), MARK_AT_RISK, at_risk_since=today)
     audits = []
     for case_id, conditions in missed.items():
         what = "; ".join(f"{description} (due {_d(due_on)})" for _, description, due_on in conditions)
@@ -108,14 +124,13 @@ def _at_risk(locked, today, now, events):
 def _breach_due(locked, cutoff, now, events):
     """Cases at risk too long: proposed for breach by the system (no proposer, so any one person may decide)."""
     due = list(
-        DiversionCase.objects.filter(pk__in=locked, status=rules.AT_RISK, at_risk_since__lte=cutoff).order_by("pk")
+        DiversionCase.objects.filter(pk__in=locked, status=PROPOSE_BREACH[1], at_risk_since__lte=cutoff).order_by("pk")
         .values_list("pk", "lead_organisation_id", "police_organisation_id", "crime_reference", "at_risk_since",
                      "young_person_id")
     )
     if not due:
         return []
-    DiversionCase.objects.filter(pk__in=[row[0] for row in due]).update(
-        status=rules.BREACH_PROPOSED, breach_proposed_by=None, breach_proposed_at=now)
+    _move([row[0] for row in due], PROPOSE_BREACH, breach_proposed_by=None, breach_proposed_at=now)
     for pk, _lead, _police, _reference, since, _person in due:
         events.append(CaseEvent(
             case_id=pk, kind=K.BREACH_PROPOSED, at=now, detail={"at_risk_since": since.isoformat(), "by": "system"},
@@ -130,12 +145,12 @@ def _breach_due(locked, cutoff, now, events):
 def _closure(locked, today, now, events):
     outstanding = Condition.objects.filter(case=OuterRef("pk")).exclude(status=rules.MET)
     ready = list(
-        DiversionCase.objects.filter(pk__in=locked, status=rules.ACTIVE, end_date__lte=today)
+        DiversionCase.objects.filter(pk__in=locked, status=PROPOSE_CLOSURE[1], end_date__lte=today)
         .exclude(Exists(outstanding)).select_related("decision_maker").order_by("pk")
     )
     if not ready:
         return []
-    DiversionCase.objects.filter(pk__in=[case.pk for case in ready]).update(status=rules.CLOSURE_PROPOSED)
+    _move([case.pk for case in ready], PROPOSE_CLOSURE)
     for case in ready:
         events.append(CaseEvent(case_id=case.pk, kind=K.CLOSURE_PROPOSED, at=now,
                                 summary="Every condition met at the contract end: proposed for closure"))
