@@ -72,8 +72,9 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     return sections
 
 
-def referral_for_triage(acting, pk):
-    """One referral with everything the triage page shows. Viewing it is audited."""
+def read_for_triage(acting, pk):
+    """One referral with everything the triage page shows. Audits the read (a VIEW entry), and writes nothing else:
+    opening the page does not refresh a claim (referrals.services.claim does, by POST)."""
     access.require_capability(acting, "triage")
     referral = access.get_visible_or_404(
         acting,

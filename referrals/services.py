@@ -298,6 +298,11 @@ def claim(acting, referral, *, now):
         raise ValidationError(f"This referral is {referral.get_status_display().lower()} and is not in the triage queue.")
     if _claim_is_live(referral, now) and referral.claimed_by_id != acting.user.pk:
         raise ClaimConflict(f"{referral.claimed_by} is working on this referral. Choose another one.", code="claimed")
+    if _claim_is_live(referral, now):
+        # "Keep working on it": the holder's claim runs 2 hours from now; not a new claim on the timeline.
+        referral.claim_activity_at = now
+        referral.save(update_fields=["claim_activity_at", "updated_at"])
+        return referral
     _release_others(acting, referral.pk, now)
     _take(referral, acting, now)
     return referral
@@ -673,11 +678,6 @@ def close_referral(acting, referral, *, reason, now):
     _event(referral, Kind.CLOSED, acting, reason.strip(), now=now, shared=True)
     audit.record(acting, A.UPDATE, referral, detail={"action": "close"})
     return referral
-
-
-def touch_claim(acting, referral, *, now):
-    """Opening or working an item you hold keeps your claim alive."""
-    Referral.objects.filter(pk=referral.pk, claimed_by=acting.user).update(claim_activity_at=now)
 
 
 
