@@ -599,10 +599,10 @@ class Loader:
             "recorded_by_id": "c.decision_maker_id", "recorded_at": "c.closed_at",
         }, "FROM outcomes_diversioncase AS c WHERE c.status IN ('completed', 'outcome_recorded')")
         return n + self.insert(CaseEvent, {
-            "case_id": "c.id", "kind": "'started'", "at": "c.created_at", "actor_id": "c.decision_maker_id",
-            "organisation_id": "c.police_organisation_id",
+            "case_id": "c.id", "kind": f"'{CaseEvent.Kind.STARTED.value}'", "at": "c.created_at",
+            "actor_id": "c.decision_maker_id", "organisation_id": "c.police_organisation_id",
             "summary": "'Case started: contract ' || c.start_date || ' to ' || c.end_date"
-                       " || ', re-referral deadline ' || c.return_deadline",
+                       " || ', return-to-police deadline ' || c.return_deadline",
         }, "FROM outcomes_diversioncase AS c")
 
     def young_person_grants(self):

@@ -13,7 +13,6 @@ import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.services import notify
@@ -23,7 +22,7 @@ from partners.models import Area, Membership, Role
 from referrals import rules as referral_rules
 from referrals.models import YoungPerson
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
 
 A = audit.AuditAction
@@ -389,12 +388,8 @@ def flag_due_reviews(*, now):
         people = [p for p in people if (p.pk, key) not in told]
         if not people:
             continue
-        late = member.next_review_on < today
-        subject = (f"Cohort review {'overdue' if late else 'due today'}: {member.cohort.name}, member {member.pk}")
-        body = (f"The review of member {member.pk} of the cohort {member.cohort.name} "
-                f"{'was due on' if late else 'is due today,'} {_d(member.next_review_on)}. Record it on the member's page.")
-        created = notify(people, kind="cohort_review", key=key, subject=subject[:200], body=body,
-                         url=reverse("cohort-member", args=[member.pk]))
+        created = notify(people, kind="cohort_review", key=key,
+                         **notices.review_due(member, late=member.next_review_on < today))
         counts["flagged"] += bool(created)
         counts["notifications"] += len(created)
     return counts

@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from notifications.services import Message, notify, notify_many
@@ -31,7 +30,7 @@ from partners.workdays import add_working_days
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Ethnicity, ReferralEvent, Sex, YoungPerson
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .models import (
     CONDITION_EVENTS,
     INTERVENTION_END_EVENTS,
@@ -69,13 +68,6 @@ def _d(day):
 
 def _blank(value):
     return not (value or "").strip()
-
-
-def _url(name, pk):
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:  # the pages may not exist yet; a notification without a link is still right
-        return ""
 
 
 def _event(case, kind, acting, summary="", *, now, detail=None):
@@ -395,13 +387,8 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
                    **({"idempotency_key": str(idempotency_key)} if idempotency_key is not None else {})})
     audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
     audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
-    notify(
-        staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
-        subject=f"Diversion case {case.pk} ({crime_reference}) has started",
-        body=f"Your organisation is the lead agency for {pathway.name} case {case.pk}, crime reference {crime_reference}. "
-             f"The contract ends on {_d(end)}.",
-        url=_url("case-detail", case.pk),
-    )
+    notify(staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
+           **notices.case_started(case.pk, crime_reference, pathway.name, end))
     return case
 
 
@@ -1023,8 +1010,7 @@ def propose_breach(acting, case, *, reason, now):
                 + staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)))
     proposer = getattr(case.breach_proposed_by, "pk", None)
     notify([u for u in deciders if u.pk != proposer], kind="breach_proposed", key=f"case:{case.pk}:breach:{now.isoformat()}",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}): a breach is proposed",
-           body="Confirm the breach or give a further chance in the portal.", url=_url("case-detail", case.pk))
+           **notices.breach_proposed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_breach"})
     return case
 
@@ -1046,9 +1032,7 @@ def confirm_breach(acting, case, *, reason, now):
            f"Breach confirmed and returned to police (deadline {_d(return_to_police.deadline)}): "
            f"{return_to_police.reason}", now=now, detail={"re_referral": return_to_police.pk})
     notify(staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) has been returned to police",
-           body=f"Receive it and record the outcome. The return-to-police deadline is {_d(return_to_police.deadline)}.",
-           url=_url("case-detail", case.pk))
+           **notices.returned_to_police(case.pk, case.crime_reference, return_to_police.deadline))
     audit.record(acting, A.UPDATE, case, detail={"action": "confirm_breach", "re_referral": return_to_police.pk})
     return case
 
@@ -1151,9 +1135,7 @@ def propose_closure(case, *, now, acting=None):
     case.save(update_fields=["status"])
     _event(case, K.CLOSURE_PROPOSED, acting, "Every condition met at the contract end: proposed for closure", now=now)
     notify([case.decision_maker], kind="closure", key=f"case:{case.pk}:closure",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) is ready to close",
-           body="Every condition of the contract is met. Close the case with its outcome in the portal.",
-           url=_url("case-detail", case.pk))
+           **notices.ready_to_close(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_closure"})
     return case
 
@@ -1175,8 +1157,7 @@ def close_case(acting, case, *, outcome_code, now):
     PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now)
     _event(case, K.CLOSED, acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
     notify(staff_of(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) has closed as completed",
-           url=_url("case-detail", case.pk))
+           **notices.closed_as_completed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
     return case
 
@@ -1211,11 +1192,6 @@ def deadline_warnings(*, now):
     messages = []
     for case in cases:
         days = marks[case.return_deadline]
-        plural = "s" if days != 1 else ""
-        messages.append(Message(
-            staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
-            f"{days} day{plural} to the return-to-police deadline of case {case.pk} ({case.crime_reference})",
-            f"Police must receive this case by {_d(case.return_deadline)} if it is to be prosecuted.",
-            _url("case-detail", case.pk),
-        ))
+        messages.append(Message(staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
+                                **notices.deadline_near(case.pk, case.crime_reference, days, case.return_deadline)))
     return {"cases": len(cases), "told": len(notify_many("deadline", messages))}

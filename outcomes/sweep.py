@@ -29,9 +29,9 @@ from partners.models import Role
 from partners.selectors import staff_by_organisation
 from referrals.rules import london_date
 
-from . import rules
+from . import notices, rules
 from .models import CONDITION_EVENTS, CaseEvent, Condition, DiversionCase
-from .services import _d, _url
+from .services import _d
 
 A = audit.AuditAction
 K = CaseEvent.Kind
@@ -164,24 +164,16 @@ def _tell(at_risk, breach_due, ready, today):
     managers = staff_by_organisation({lead for _, lead, _, _, _ in breach_due}, (Role.MANAGER,))
     deciders = staff_by_organisation({police for _, _, police, _, _ in breach_due}, (Role.DECISION_MAKER,))
     told = notify_many("at_risk", [
-        Message(workers[lead], f"case:{pk}:at_risk:{today}", f"Diversion case {pk} ({reference}) is at risk",
-                "A condition of the contract has been missed. Record why in the portal. If it is not put right within "
-                f"{rules.BREACH_DUE_WORKING_DAYS} working days, the system proposes a breach for a manager to decide.",
-                _url("case-detail", pk))
+        Message(workers[lead], f"case:{pk}:at_risk:{today}", **notices.at_risk(pk, reference))
         for pk, (lead, reference, _) in at_risk.items()
     ])
     told += notify_many("breach_due", [
         Message(managers[lead] + deciders[police], f"case:{pk}:breach_due:{since}",
-                f"Diversion case {pk} ({reference}): a breach is proposed",
-                f"The case has been at risk since {_d(since)} and a missed condition is still not put right. "
-                "Confirm the breach, or give a further chance, in the portal.", _url("case-detail", pk))
+                **notices.breach_proposed(pk, reference, at_risk_since=since))
         for pk, lead, police, reference, since in breach_due
     ])
     told += notify_many("closure", [
-        Message([case.decision_maker], f"case:{case.pk}:closure",
-                f"Diversion case {case.pk} ({case.crime_reference}) is ready to close",
-                "Every condition of the contract is met. Close the case with its outcome in the portal.",
-                _url("case-detail", case.pk))
+        Message([case.decision_maker], f"case:{case.pk}:closure", **notices.ready_to_close(case.pk, case.crime_reference))
         for case in ready
     ])
     return len(told)
