@@ -130,6 +130,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     EXPORT = "export", "Exported"
+    # No longer written (visibility follows relations): kept so that older events keep their label.
     GRANT = "grant", "Permission granted"
     REVOKE = "revoke", "Permission revoked"
 
