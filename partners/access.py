@@ -137,7 +137,7 @@ class Joined:
 
     Only for a relation that holds at most one such row per record (a unique key says so), so the join repeats
     no record. OR-ed with other conditions, PostgreSQL answers EXISTS by hashing every row of the organisation
-    before it reads the first record (70 ms for a partner with 89,000 allocations, in the benchmark), where the
+    before it reads the first record (70 ms for a partner with 89,000 rows, in the large benchmark), where the
     join probes the index for just the records it reads.
     """
 
