@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("outcomes", "0008_append_only_no_truncate_police_outcome"),
+        ("outcomes", "0009_access_from_relations"),
     ]
 
     operations = [
