@@ -37,7 +37,7 @@ ROBIN_COUNTS = {
     "people_due": 1, "people_anonymised": 1, "blanked_case_event": 8, "blanked_cohort_membership": 1,
     "blanked_cohort_review": 1, "blanked_condition": 1, "blanked_diversion_case": 1, "blanked_info_request": 1,
     "blanked_intervention": 1, "blanked_plan_action": 1, "blanked_police_outcome": 1, "blanked_re_referral": 1,
-    "blanked_referral": 1, "blanked_referral_event": 5, "blanked_session": 1, "blanked_tier_change": 3,
+    "blanked_referral": 2, "blanked_referral_event": 5, "blanked_session": 1, "blanked_tier_change": 3,
     "blanked_young_person": 1, "deleted_notification": 6, "deleted_outbox_message": 6,
 }
 
