@@ -132,6 +132,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported"
     GRANT = "grant", "Permission granted"
     REVOKE = "revoke", "Permission revoked"
+    # A person refused something they tried to do (partners.access.require_to).
+    DENIED = "denied", "Refused"
 
 
 class AuditEvent(models.Model):

@@ -1,10 +1,10 @@
 """The access policy: who may do what, and which records each organisation sees."""
 
 import pytest
-from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from partners import access
+from partners.access import NotFound
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals.models import Referral
@@ -73,7 +73,7 @@ def test_a_school_sees_only_its_own_referrals(referrer, other_referrer):
     theirs = ReferralFactory(created_by=other_referrer)
     assert list(access.visible(referrer, Referral.objects.all())) == [mine]
     assert access.require(referrer, "view", mine) == mine
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access.require(referrer, "view", theirs)
 
 
@@ -84,7 +84,7 @@ def test_a_partner_sees_a_referral_only_while_granted(referrer, caseworker, yos)
     assert list(access.visible(caseworker, Referral.objects.all())) == [referral]
     access.revoke(yos, "view", referral)
     assert access.visible(caseworker, Referral.objects.all()).count() == 0
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access.require(caseworker, "view", referral)
 
 
@@ -113,7 +113,7 @@ def test_a_view_grant_does_not_give_change(referrer, caseworker, yos):
 def test_get_visible_or_404_answers_the_same_for_missing_and_not_yours(referrer, other_referrer):
     theirs = ReferralFactory(created_by=other_referrer)
     for pk in (theirs.pk, 987654321, "not-a-number"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             access.get_visible_or_404(referrer, Referral.objects.all(), pk=pk)
 
 
