@@ -1,6 +1,9 @@
 """The access policy: who may do what, and which records each organisation sees."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from partners import access
@@ -130,3 +133,46 @@ def test_a_draft_is_seen_only_by_its_own_organisation(triager, referrer, other_r
     assert list(access.visible(referrer, Referral.objects.all())) == [draft]
     assert access.visible(triager, Referral.objects.all()).count() == 0
     assert access.visible(other_referrer, Referral.objects.all()).count() == 0
+
+
+# --- What a person may do to one record (access.may, access.require_to) --------------------------------------
+
+
+def test_require_to_refuses_in_plain_english_and_leaves_one_refused_event(referrer, other_referrer):
+    mine, theirs = ReferralFactory(created_by=referrer), ReferralFactory(created_by=other_referrer)
+    acting = access.acting_for(referrer)
+    assert access.require_to(acting, "referrals.act_as_referrer", mine) == acting
+    assert not AuditEvent.objects.exists()  # an allowed action is audited by the service that does it
+    with pytest.raises(access.NotAllowed) as refused:
+        access.require_to(acting, "referrals.act_as_referrer", theirs)
+    assert isinstance(refused.value, PermissionDenied)
+    assert str(refused.value) == "Only the referring organisation answers the VRU's questions."
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.object_id, event.detail) == (
+        AuditAction.DENIED, referrer, str(theirs.pk), {"action": "referrals.act_as_referrer"})
+
+
+def test_a_hidden_refusal_is_not_found_which_is_no_http404(referrer, other_referrer):
+    theirs = ReferralFactory(created_by=other_referrer)
+    assert not issubclass(access.NotFound, Http404)
+    with pytest.raises(access.NotFound):
+        access.require_to(referrer, "referrals.act_as_referrer", theirs, hide=True)
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED).count() == 1
+
+
+def test_a_refusal_rolled_back_with_its_transaction_is_written_again_once(referrer, other_referrer):
+    theirs = ReferralFactory(created_by=other_referrer)
+    with pytest.raises(access.NotAllowed) as refused, transaction.atomic():
+        access.require_to(referrer, "referrals.act_as_referrer", theirs)
+    assert not AuditEvent.objects.exists()
+    access.keep_denial(refused.value)
+    access.keep_denial(refused.value)
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED).count() == 1
+
+
+def test_may_asks_no_query_and_audits_nothing(referrer, django_assert_num_queries):
+    mine = ReferralFactory(created_by=referrer)
+    acting = access.acting_for(referrer)
+    with django_assert_num_queries(0):
+        assert access.may(acting, "referrals.act_as_referrer", mine)
+        assert not access.may(access.NOBODY, "referrals.act_as_referrer", mine)
