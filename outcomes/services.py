@@ -108,8 +108,9 @@ def _case(acting, case, *, lock=True):
 def _own_intervention(acting, intervention, capability):
     """One of the acting organisation's interventions, locked. The VRU sees them all but delivers none."""
     acting = access.require_capability(acting, capability)
-    queryset = Intervention.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
-    return acting, access.get_visible_or_404(acting, queryset, pk=getattr(intervention, "pk", intervention))
+    queryset = Intervention.objects.select_for_update(of=("self",))
+    intervention = access.get_visible_or_404(acting, queryset, pk=getattr(intervention, "pk", intervention))
+    return access.require_to(acting, "outcomes.record_work", intervention, hide=True), intervention
 
 
 def _case_to(acting, action, case, capability):
@@ -541,9 +542,11 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         if existing is not None:
             return existing
     today = _today(now)
-    ours = Allocation.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
-    allocation = access.get_object_or_404_in(ours.select_related("referral", "organisation"),
-                                             pk=getattr(allocation, "pk", allocation))
+    allocations = Allocation.objects.select_for_update(of=("self",)).select_related("referral", "organisation")
+    allocation = allocations.filter(pk=getattr(allocation, "pk", allocation)).first()
+    if allocation is None:
+        raise access.NotFound("No such allocation.")
+    access.require_to(acting, "referrals.work_allocation", allocation, hide=True)  # another's: as if there were none
     if allocation.state != Allocation.State.ACCEPTED:
         raise ValidationError("Accept the allocation before starting work.", code="state")
     started = Intervention.objects.filter(allocation=allocation).first()

@@ -107,8 +107,8 @@ def save_draft(acting, data, *, referral=None, now, idempotency_key=None):
         created = True
     else:
         # Our own drafts only: the VRU sees every referral, but a VRU member who refers must not edit a school's.
-        own = Referral.objects.select_for_update().filter(referring_organisation=acting.organisation)
-        referral = access.get_visible_or_404(acting, own, "view", pk=referral.pk)
+        referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), "view", pk=referral.pk)
+        access.require_to(acting, "referrals.act_as_referrer", referral, hide=True)
         if referral.status != Status.DRAFT:
             raise ValidationError("This referral has been submitted and can no longer be changed.", code="not_draft")
         created = False
@@ -234,8 +234,8 @@ def _flag_re_referral(referral, young_person_ids, *, today):
 @transaction.atomic
 def submit_referral(acting, referral, *, now):
     acting = access.require_capability(acting, "refer")
-    own = Referral.objects.select_for_update().filter(referring_organisation=acting.organisation)
-    referral = access.get_visible_or_404(acting, own, "view", pk=referral.pk)
+    referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), "view", pk=referral.pk)
+    access.require_to(acting, "referrals.act_as_referrer", referral, hide=True)
     if referral.status != Status.DRAFT:
         return referral  # a double-clicked submit: the first one did it
     concerns = list(referral.concerns.values_list("concern", flat=True))

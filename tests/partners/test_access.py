@@ -176,3 +176,10 @@ def test_may_asks_no_query_and_audits_nothing(referrer, django_assert_num_querie
     with django_assert_num_queries(0):
         assert access.may(acting, "referrals.act_as_referrer", mine)
         assert not access.may(access.NOBODY, "referrals.act_as_referrer", mine)
+
+
+def test_the_api_answers_a_services_not_found_with_a_404_json():
+    from partners.api_errors import exception_handler
+
+    response = exception_handler(access.NotFound("No such record."), {})
+    assert (response.status_code, response.data) == (404, {"detail": "No such record."})
