@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_idempotency_keys'),
+        ('partners', '0006_retention_blank_function'),
     ]
 
     operations = [
