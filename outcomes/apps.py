@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class OutcomesConfig(AppConfig):
     name = "outcomes"
+
+    def ready(self):
+        from partners.access import register_rule
+
+        from .access import RULES
+
+        for action, (rule, message) in RULES.items():
+            register_rule(action, rule, message)

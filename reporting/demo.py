@@ -441,7 +441,7 @@ class _History:
                     CaseEvent(case=case, kind=EK.BREACH_PROPOSED, at=proposed, actor=proposer,
                               organisation=lead if proposer else None, summary="Breach proposed: sessions missed"),
                     CaseEvent(case=case, kind=EK.RETURNED_TO_POLICE, at=confirmed, actor=police, organisation=force,
-                              summary="Breach confirmed and re-referred to police"),
+                              summary="Breach confirmed and returned to police"),
                     CaseEvent(case=case, kind=EK.RECEIVED_BY_POLICE, at=received, actor=police, organisation=force,
                               summary="Re-referral received by police"),
                     CaseEvent(case=case, kind=EK.POLICE_OUTCOME, at=recorded, actor=police, organisation=force,
