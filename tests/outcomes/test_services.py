@@ -843,7 +843,7 @@ def test_every_action_writes_an_audit_event(decision_maker, caseworker, yos_mana
     assert actions == [
         "record_session", "correct_session", "record_assessment", "correct_assessment", "mark_at_risk",
         "record_reoffence", "record_missed_reason", "propose_breach", "further_chance", "add_condition",
-        "mark_condition_met", "propose_breach", "confirm_breach", "receive_return", "record_police_outcome", "complete",
+        "mark_condition_met", "propose_breach", "confirm_breach", "receive_rereferral", "record_police_outcome", "complete",
     ]
     people = [e.actor for e in AuditEvent.objects.all() if e.detail.get("action") != "mark_at_risk"]
     assert people and None not in people  # only the system's own step is unattributed
