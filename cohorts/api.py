@@ -14,20 +14,17 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core import clock
+from core.numbers import whole_number
 from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer, _created, _key_parameter
 from partners import access
 from partners.models import Organisation
-from partners.numbers import whole_number
 from referrals.api import ApiViewSet, _idempotency_key, capability
 
 from . import rules, selectors, services
 from .models import ActionStatus, Cohort, CohortMembership, PlanAction, Strand, TierChange, TierModel
 
 NOT_YOURS = OpenApiResponse(description="Not yours, or not there.")
-
-
-def _today():
-    return selectors.today_in_london()
 
 
 def _tier_model_field(**kwargs):
@@ -99,7 +96,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def get_queryset(self):
         if self.schema_only:
             return Cohort.objects.none()
-        return selectors.cohorts_for(self.acting, today=_today())
+        return selectors.cohorts_for(self.acting, today=clock.today())
 
     @extend_schema(responses={200: CohortSerializer, 404: NOT_YOURS})
     def retrieve(self, request, pk=None):
@@ -148,7 +145,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, plan_action) -> bool:
-        return rules.action_is_overdue(plan_action.status, plan_action.due_on, _today())
+        return rules.action_is_overdue(plan_action.status, plan_action.due_on, clock.today())
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -169,7 +166,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return rules.TIERS.get(member.cohort.tier_model, {}).get(member.tier, "")
 
     def get_review_state(self, member) -> str | None:
-        return rules.review_state(member.next_review_on, _today())
+        return rules.review_state(member.next_review_on, clock.today())
 
 
 class MemberDetailSerializer(MemberSerializer):

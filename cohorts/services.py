@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core import clock
 from notifications.models import Notification
 from notifications.services import notify
 from partners import access, audit
 from partners.idempotency import once
 from partners.models import Area, Membership, Role
-from referrals import rules as referral_rules
 from referrals.models import YoungPerson
 
 from . import rules, selectors
@@ -30,10 +30,6 @@ A = audit.AuditAction
 COHORT_KINDS = selectors.COHORT_KINDS
 # Who, in the organisation owning a plan action, may update its status.
 ACTION_UPDATERS = (Role.CASEWORKER, Role.MANAGER, Role.DECISION_MAKER)
-
-
-def _today(now):
-    return referral_rules.london_date(now)
 
 
 def _d(day):
@@ -137,7 +133,7 @@ def add_member(acting, cohort, *, young_person, tier, lead_agency, reason, now, 
     """
     acting = _manager(acting)
     item = selectors.cohort(acting, cohort, for_update=True)  # serialises adds to one cohort
-    today = _today(now)
+    today = clock.today(now)
     joined_on = joined_on or today
     reason = _text(reason)
     organisations = selectors.cohort_organisations(item)
@@ -211,7 +207,7 @@ def remove_member(acting, membership, *, reason, now, left_on=None):
     acting = _manager(acting)
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
-    today = _today(now)
+    today = clock.today(now)
     left_on = left_on or today
     reason = _text(reason)
     problems = {}
@@ -245,7 +241,7 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
     cohort = member.cohort
-    today = _today(now)
+    today = clock.today(now)
     summary = _text(summary)
     attendees = {o.pk: o for o in attendees or () if o is not None}
     latest = member.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
@@ -298,7 +294,7 @@ def add_plan_action(acting, membership, *, strand, description, owner, due_on, n
     acting = _manager(acting)
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
-    today = _today(now)
+    today = clock.today(now)
     description = _text(description)
     owners = {o.pk for o in selectors.action_owners(member.cohort, acting)}
     problems = {}
@@ -374,7 +370,7 @@ def flag_due_reviews(*, now):
     run tells nobody again (the notification's key is unique per user). The message names the cohort and the
     member's number, never the young person.
     """
-    today = _today(now)
+    today = clock.today(now)
     due = list(selectors.reviews_due(today).select_related("cohort__created_by"))
     managers = {}
     for row in Membership.objects.filter(organisation_id__in={m.cohort.lead_organisation_id for m in due},

@@ -28,8 +28,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core import clock
 from partners import access
-from referrals import rules as referral_rules
 from referrals import selectors as referral_selectors
 from referrals.api import IDEMPOTENCY_HEADER, ApiViewSet, Conflict, _idempotency_key, as_api_error, capability
 from referrals.models import Allocation, Area, Ethnicity, Sex, YoungPerson
@@ -739,10 +739,6 @@ class MissedReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="Why the condition was missed.")
 
 
-def _today():
-    return referral_rules.london_date(timezone.now())
-
-
 CASE_ERRORS = {
     400: OpenApiResponse(description="Field errors, or an action the case's status does not allow (non_field_errors)."),
     403: OpenApiResponse(description="Your role, or your organisation's part in the case, does not allow this."),
@@ -771,7 +767,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         return selectors.cases_for(self.acting)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": _today()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def _respond(self, case, status=http.HTTP_200_OK, headers=None):
         """The case as its detail, through the caller's scoped list (the write was audited, this is not a second view)."""
@@ -816,7 +812,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         if existing is not None:
             return self._respond(existing)
         data = _body(CaseCreateSerializer, request, request=request)
-        data.setdefault("start_date", _today())
+        data.setdefault("start_date", clock.today())
         try:
             case = services.start_case(acting, now=now, idempotency_key=key, **data)
         except DjangoValidationError as error:
@@ -990,4 +986,4 @@ class ReReferralViewSet(mixins.ListModelMixin, ApiViewSet):
         return selectors.rereferral_inbox(self.acting)  # 403 for any other role
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": _today()}
+        return {**super().get_serializer_context(), "today": clock.today()}

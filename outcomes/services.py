@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core import clock
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.idempotency import once
@@ -54,10 +55,6 @@ ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, Interventi
 MAX_PLANNED_SESSIONS = 50
 DEFAULT_PROGRAMME = {"checkpoint": "Knife crime programme", "outcome22": "Diversion programme"}
 PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "postcode", "area")
-
-
-def _today(now):
-    return referral_rules.london_date(now)
 
 
 def _d(day):
@@ -279,7 +276,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         existing = selectors.case_started_with_key(acting, idempotency_key, now=now)
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     crime_reference = (crime_reference or "").strip()
     problems = {}
     if not crime_reference:
@@ -452,7 +449,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
         existing = selectors.condition_added_with_key(case, idempotency_key)
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     problems = {}
     if _blank(description):
         problems["description"] = "Describe the condition"
@@ -487,7 +484,7 @@ def mark_condition_met(acting, condition, *, on, now):
     """A condition the portal cannot see met by itself (kind "other") is met on a date a person records."""
     acting, case = _condition_case(acting, _case_id(condition))
     condition = _own_condition(case, condition)
-    today = _today(now)
+    today = clock.today(now)
     if condition.kind != rules.OTHER:
         raise ValidationError("This condition follows the sessions and assessments recorded: it cannot be marked met by hand.")
     if condition.met_on is not None:
@@ -533,7 +530,7 @@ def mark_condition_missed(acting, condition, *, reason, now):
     _event(case, "condition_missed", acting, f"Recorded as missed: {condition.description}. Why: {condition.missed_reason}",
            now=now, detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_missed", "condition": condition.pk})
-    refresh_case(case, today=_today(now), now=now)
+    refresh_case(case, today=clock.today(now), now=now)
     condition.refresh_from_db()
     return condition
 
@@ -571,7 +568,7 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         existing = access.visible(acting, Intervention.objects.filter(idempotency_key=idempotency_key)).first()
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     ours = Allocation.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
     allocation = access.get_object_or_404_in(ours.select_related("referral", "organisation"),
                                              pk=getattr(allocation, "pk", allocation))
@@ -590,9 +587,9 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         problems["started_on"] = "Enter the start date"
     elif started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
-    elif started_on < referral_rules.london_date(allocation.allocated_at):
+    elif started_on < clock.today(allocation.allocated_at):
         problems["started_on"] = (
-            f"The start date must be on or after the allocation, {_d(referral_rules.london_date(allocation.allocated_at))}"
+            f"The start date must be on or after the allocation, {_d(clock.today(allocation.allocated_at))}"
         )
     planned = _planned_problem(planned_sessions)
     if planned:
@@ -655,7 +652,7 @@ def _after_work(acting, intervention, kind, summary, *, now, detail):
         return
     case = DiversionCase.objects.select_for_update().get(pk=intervention.case_id)
     _event(case, kind, acting, summary, now=now, detail={"intervention": intervention.pk, **detail})
-    refresh_case(case, today=_today(now), now=now)
+    refresh_case(case, today=clock.today(now), now=now)
 
 
 @transaction.atomic
@@ -669,8 +666,8 @@ def record_session(acting, intervention, *, held_on, attendance, now, reason="",
 
 def _record_session(acting, intervention, *, held_on, attendance, now, reason, next_session_on):
     _refuse_if_ended(intervention, "sessions")
-    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
-    if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, _today(now) - timedelta(1)):
+    problems = _session_problems(intervention, held_on, attendance, reason, clock.today(now))
+    if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, clock.today(now) - timedelta(1)):
         problems["next_session_on"] = "The next session must be after this session and not in the past"
     if problems:
         raise ValidationError(problems)
@@ -696,7 +693,7 @@ def record_assessment(acting, intervention, *, kind, completed_on, now, idempote
 
 def _record_assessment(acting, intervention, *, kind, completed_on, now):
     _refuse_if_ended(intervention, "assessments")
-    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    problems = _date_problems(intervention, "completed_on", completed_on, clock.today(now), "assessment")
     if kind not in Assessment.Kind.values:
         problems["kind"] = "Select the type of assessment"
     if problems:
@@ -729,7 +726,7 @@ def work_ended_in_words(status, organisation_name):
 
 def _end(acting, intervention, *, status, on, note, now, action):
     """Every ending takes an outcome note (kept with the intervention, never shown to the referrer)."""
-    today = _today(now)
+    today = clock.today(now)
     if intervention.status == InterventionStatus.COMPLETED:
         raise ValidationError(f"This intervention was already completed on {_d(intervention.ended_on)}: "
                               "it cannot be ended again.", code="ended")
@@ -811,7 +808,7 @@ def correct_session(acting, session, *, held_on, attendance, reason, correction_
 def _correct_session(acting, intervention, session, *, held_on, attendance, reason, correction_reason, now):
     session = Session.objects.get(pk=session.pk, intervention=intervention)
     _correctable(Session, session, "session")
-    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
+    problems = _session_problems(intervention, held_on, attendance, reason, clock.today(now))
     if _blank(correction_reason):
         problems["correction_reason"] = "Explain why the session is corrected"
     if problems:
@@ -843,7 +840,7 @@ def correct_assessment(acting, assessment, *, kind, completed_on, correction_rea
 def _correct_assessment(acting, intervention, assessment, *, kind, completed_on, correction_reason, now):
     assessment = Assessment.objects.get(pk=assessment.pk, intervention=intervention)
     _correctable(Assessment, assessment, "assessment")
-    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    problems = _date_problems(intervention, "completed_on", completed_on, clock.today(now), "assessment")
     if kind not in Assessment.Kind.values:
         problems["kind"] = "Select the type of assessment"
     if _blank(correction_reason):
@@ -950,7 +947,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     case = _case(acting, case)
     if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
         raise PermissionDenied("Only the lead organisation or the police organisation of the case can do this.")
-    today = _today(now)
+    today = clock.today(now)
     problems = {}
     if _blank(crime_reference):
         problems["crime_reference"] = "Enter the crime reference of the further offence"
@@ -1053,7 +1050,7 @@ def confirm_breach(acting, case, *, reason, now):
 def further_chance(acting, case, *, condition, new_due_on, reason, now):
     """Instead of a breach: one condition gets a new due date and the case is active again."""
     acting, case = _decider(acting, case)
-    today = _today(now)
+    today = clock.today(now)
     condition = Condition.objects.select_for_update().filter(pk=getattr(condition, "pk", condition), case=case).first()
     problems = {}
     if condition is None:
@@ -1089,7 +1086,7 @@ def receive_rereferral(acting, case, *, now):
     if re_referral is None:
         raise ValidationError("This case has not been re-referred to police.", code="not_re_referred")
     if re_referral.received_at is not None:
-        raise ValidationError(f"This re-referral was already received on {_d(_today(re_referral.received_at))}.",
+        raise ValidationError(f"This re-referral was already received on {_d(clock.today(re_referral.received_at))}.",
                               code="received")
     re_referral.received_at = now
     re_referral.received_by = acting.user
@@ -1126,7 +1123,7 @@ def record_police_outcome(acting, case, *, outcome_code, notes, now):
 @transaction.atomic
 def propose_closure(case, *, now, acting=None):
     """At the contract end with every condition met, the case goes to the police decision maker to close."""
-    today = _today(now)
+    today = clock.today(now)
     if acting is None:
         case = DiversionCase.objects.select_for_update().get(pk=getattr(case, "pk", case))
     else:
@@ -1180,7 +1177,7 @@ def close_case(acting, case, *, outcome_code, now):
 
 def flag_missed_deadlines(*, now):
     """A deadline that passed before police received the case is flagged on the case, once (set-based)."""
-    today = _today(now)
+    today = clock.today(now)
     waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
     with transaction.atomic():
         missed = list(DiversionCase.objects.select_for_update(of=("self",)).filter(
@@ -1199,7 +1196,7 @@ def deadline_warnings(*, now):
 
     Only cases whose deadline falls exactly on a mark today are read (one query); the key makes a rerun silent.
     """
-    today = _today(now)
+    today = clock.today(now)
     marks = {today + timedelta(days=d): d for d in rules.WARNING_DAYS}
     waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
     cases = list(DiversionCase.objects.filter(waiting, rereferral_deadline__in=list(marks)).select_related("decision_maker"))

@@ -23,11 +23,11 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
+from core import clock
 from notifications.services import Message, notify_many
 from partners import audit
 from partners.models import Role
 from partners.selectors import staff_by_organisation
-from referrals.rules import london_date
 
 from . import rules
 from .models import CaseEvent, Condition, DiversionCase
@@ -173,7 +173,7 @@ def _tell(at_risk, breach_due, ready, today):
 
 def run(now):
     """The sweep for the London date of `now`; returns its counts."""
-    today = london_date(now)
+    today = clock.today(now)
     cutoff = rules.breach_due_since(today)
     events = []
     with transaction.atomic():

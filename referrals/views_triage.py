@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts import selectors as cohort_selectors
+from core import clock
+from core.web import apply_errors, flash_error
 from outcomes import selectors as outcome_selectors
 from outcomes.views_common import may_see_cases
 from partners import access
-from partners.web import apply_errors, flash_error
 
 from . import rules, selectors, services
 from .forms_triage import CorrectionForm, DecisionForm, QueueFilterForm, ReasonForm
@@ -185,7 +186,7 @@ def correct(request, pk):
 @login_required
 def late_partners(request):
     allocations = selectors.late_allocations(request.acting, now=timezone.now())
-    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": timezone.localdate()})
+    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": clock.today()})
 
 
 @login_required
