@@ -15,11 +15,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core import clock
+from core.api import (
+    ApiViewSet,
+    NamedEnumField,
+    OrganisationSummarySerializer,
+    PersonSummarySerializer,
+    created_status,
+    idempotency_key,
+    key_parameter,
+)
 from core.numbers import whole_number
-from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer, _created, _key_parameter
 from partners import access
+from partners.api_auth import capability
 from partners.models import Organisation
-from referrals.api import ApiViewSet, _idempotency_key, capability
 
 from . import rules, selectors, services
 from .models import ActionStatus, Cohort, CohortMembership, PlanAction, Strand, TierChange, TierModel
@@ -227,7 +235,7 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
         """One member with their tier history, reviews and 4P plan. Opening it is audited."""
         return Response(MemberDetailSerializer(selectors.member_detail(self.acting, pk)).data)
 
-    @extend_schema(request=ReviewInputSerializer, parameters=[_key_parameter("review")], responses={
+    @extend_schema(request=ReviewInputSerializer, parameters=[key_parameter("review")], responses={
         201: ReviewSerializer, 200: ReviewSerializer, 400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU records reviews."), 404: NOT_YOURS,
     })
@@ -235,11 +243,11 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
     def reviews(self, request, pk=None):
         """Record a review: attendees, summary, the tier decided (a change is kept in the tier history) and the next date."""
         member = self.get_object()
-        key, body = _idempotency_key(request), _body(ReviewInputSerializer, request)
+        key, body = idempotency_key(request), _body(ReviewInputSerializer, request)
         made = services.record_review(self.acting, member, now=timezone.now(), idempotency_key=key, **body)
         review = type(made).objects.select_related("recorded_by").prefetch_related(
             Prefetch("attendees", queryset=Organisation.objects.order_by("name"))).get(pk=made.pk)
-        return Response(ReviewSerializer(review).data, status=_created(made))
+        return Response(ReviewSerializer(review).data, status=created_status(made))
 
 
 # --- Plan actions ---------------------------------------------------------------------------------
@@ -288,7 +296,7 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk=pk)
 
-    @extend_schema(request=PlanActionCreateSerializer, parameters=[_key_parameter("plan action")], responses={
+    @extend_schema(request=PlanActionCreateSerializer, parameters=[key_parameter("plan action")], responses={
         201: PlanActionSerializer, 200: PlanActionSerializer,
         400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU adds plan actions."),
@@ -296,10 +304,10 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def create(self, request):
         """Add an action to a member's plan (VRU)."""
         access.require_capability(self.acting, "manage_cohorts")
-        key, body = _idempotency_key(request), _body(PlanActionCreateSerializer, request)
+        key, body = idempotency_key(request), _body(PlanActionCreateSerializer, request)
         created = services.add_plan_action(self.acting, body.pop("membership"), now=timezone.now(), idempotency_key=key,
                                            **body)
-        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=_created(created))
+        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=created_status(created))
 
     @extend_schema(request=PlanActionStatusSerializer, responses={
         200: PlanActionSerializer, 400: OpenApiResponse(description="Field errors."),

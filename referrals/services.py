@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import clock
+from core.errors import HeldElsewhere
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.idempotency import once
@@ -49,7 +50,7 @@ DRAFT_FIELDS = SUBJECT_FIELDS + CONCERN_FIELDS + ("source",)
 PARTNER_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
 
-class ClaimConflict(ValidationError):
+class ClaimConflict(HeldElsewhere):
     """Someone else holds the item."""
 
 

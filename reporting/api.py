@@ -15,9 +15,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core import clock
-from outcomes.api import NamedEnumField
+from core.api import ApiViewSet, NamedEnumField
+from partners.api_auth import capability
 from partners.models import Area
-from referrals.api import ApiViewSet, capability
 
 from . import figures as f
 from . import rules, selectors, services
