@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
-    path("", include("jobs.urls")),
+    path("", include("web.urls")),
     path("", include("outcomes.urls")),
     path("", include("reporting.urls")),
     path("", include("cohorts.urls")),

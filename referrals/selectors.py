@@ -6,12 +6,14 @@ from django.db.models import Prefetch, Q
 
 from core import clock
 from partners import access, audit
-from partners.models import Organisation
+from partners.models import Organisation, OrganisationKind
 
 from . import rules
 from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
 
 LIST_RELATED = ("referring_organisation", "claimed_by")
+# The organisations that referrals are allocated to (the services refuse any other kind).
+PARTNER_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
 
 def _with_concerns(queryset):
@@ -151,8 +153,6 @@ def late_allocations(acting, *, now):
 
 
 def partner_organisations():
-    from .services import PARTNER_KINDS
-
     return Organisation.objects.filter(kind__in=PARTNER_KINDS, active=True).order_by("name")
 
 

@@ -37,6 +37,7 @@ from .models import (
     Status,
     YoungPerson,
 )
+from .selectors import PARTNER_KINDS
 
 A = audit.AuditAction
 Kind = ReferralEvent.Kind
@@ -47,7 +48,6 @@ SUBJECT_FIELDS = (
 )
 CONCERN_FIELDS = ("account", "urgent", "urgency_reason", "lawful_basis", "informed", "not_informed_reason")
 DRAFT_FIELDS = SUBJECT_FIELDS + CONCERN_FIELDS + ("source",)
-PARTNER_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
 
 class ClaimConflict(HeldElsewhere):
