@@ -1,7 +1,8 @@
-"""The one clock: what time it is, and which day it is in England.
+"""The one clock: which day it is in England. The instant itself is Django's `timezone.now()`, its one spelling.
 
-Services, selectors and views ask here; rules.py never do: pure rules take `today` or `now` as arguments,
-so a test can say which day it is.
+Services, selectors and views ask here; rules.py never ask the time: pure rules take `today` or `now` as
+arguments (they may call today(now) to turn an instant they were given into a day), so a test can say which
+day it is.
 """
 
 from datetime import date, datetime
@@ -12,14 +13,11 @@ from django.utils import timezone
 LONDON = ZoneInfo("Europe/London")
 
 
-def now() -> datetime:
-    """This instant, aware (UTC)."""
-    return timezone.now()
-
-
 def today(now: datetime | None = None) -> date:
     """The calendar date in England at the instant `now` (aware), or at this instant."""
     at = timezone.now() if now is None else now
+    if not isinstance(at, datetime):
+        raise TypeError("now must be a datetime")
     if timezone.is_naive(at):
         raise ValueError("now must be timezone-aware")
     return at.astimezone(LONDON).date()
