@@ -7,11 +7,10 @@ the schema the portal runs on; VACUUM ANALYZE at the end gives the planner stati
 visibility map that autovacuum would have given a database five years old.
 
 The rows follow what the services would have written: the status a referral ends in, its events, the
-allocation and the object permissions that partners.access.grant gives the partner (view on the
-referral and on its young person), the young person's view grants a diversion case gives its lead
-agency and police force. Interventions and cases need no grant rows: the access policy scopes them by
-organisation. For the comparison with django-guardian's generic model, the referral grants are also
-written to guardian's GroupObjectPermission (content type and text object id).
+allocation. No permission rows: the access policy reads who sees what from the allocations, cases and
+cohorts themselves. Only for the comparison with django-guardian's generic model, what each partner's
+allocations let it see is written as guardian would hold it: a view_referral row in GroupObjectPermission
+(content type and text object id) for every allocation.
 """
 
 import logging
@@ -54,9 +53,7 @@ from referrals.models import (
     Referral,
     ReferralConcern,
     ReferralEvent,
-    ReferralGroupObjectPermission,
     YoungPerson,
-    YoungPersonGroupObjectPermission,
 )
 
 from . import plan, words
@@ -99,8 +96,8 @@ DESCRIPTIONS = {
 
 # Their secondary indexes are dropped before the load and rebuilt, exactly as they were, after it.
 BIG_TABLES = [
-    YoungPerson, Referral, ReferralConcern, ReferralEvent, Allocation, ReferralGroupObjectPermission, GroupObjectPermission,
-    YoungPersonGroupObjectPermission, DiversionCase, Condition, Intervention, Session,
+    YoungPerson, Referral, ReferralConcern, ReferralEvent, Allocation, GroupObjectPermission, DiversionCase, Condition,
+    Intervention, Session,
 ]
 
 
@@ -235,12 +232,10 @@ class Loader:
             ("referrals_allocation", self.allocations),
             ("referrals_referralevent", self.referral_events),
             ("referrals_possiblematch + inforequest", self.matches_and_questions),
-            ("referrals_referralgroupobjectpermission", self.referral_grants),
             ("guardian_groupobjectpermission (comparison)", self.generic_grants),
             ("outcomes_diversioncase", self.cases),
             ("outcomes_condition", self.conditions),
             ("outcomes_rereferral + policeoutcome + caseevent", self.case_history),
-            ("referrals_youngpersongroupobjectpermission", self.young_person_grants),
             ("outcomes_intervention", self.interventions),
             ("outcomes_session", self.sessions),
             ("outcomes_assessment", self.assessments),
@@ -290,7 +285,6 @@ class Loader:
         p = self.params
         perms = {(x.content_type.app_label, x.codename): x.pk for x in Permission.objects.select_related("content_type")}
         p["perm_view_referral"] = perms[("referrals", "view_referral")]
-        p["perm_view_yp"] = perms[("referrals", "view_youngperson")]
         p["ct_referral"] = ContentType.objects.get_for_model(Referral).pk
         pathways = {x.code: x.pk for x in Pathway.objects.all()}
         p["checkpoint"], p["outcome22"] = pathways["checkpoint"], pathways["outcome22"]
@@ -499,13 +493,8 @@ class Loader:
             "asked_by_id": f"%(triager_first)s + {r(40, '%(n_triagers)s', 'x.id')}", "asked_at": "x.decided_at",
         }, "FROM referrals_referral AS x WHERE x.status = 'info_requested'")
 
-    def referral_grants(self):
-        # access.grant(partner, "view", referral) for every allocation (none is handed back in this data).
-        return self.insert(ReferralGroupObjectPermission, {
-            "group_id": "a.organisation_id", "permission_id": "%(perm_view_referral)s", "content_object_id": "a.referral_id",
-        }, "FROM referrals_allocation AS a")
-
     def generic_grants(self):
+        # What a partner's allocations let it see, as guardian would hold it (none is handed back in this data).
         return self.insert(GroupObjectPermission, {
             "group_id": "a.organisation_id", "permission_id": "%(perm_view_referral)s",
             "content_type_id": "%(ct_referral)s", "object_pk": "a.referral_id::text",
@@ -605,16 +594,6 @@ class Loader:
             "summary": "'Case started: contract ' || c.start_date || ' to ' || c.end_date"
                        " || ', re-referral deadline ' || c.rereferral_deadline",
         }, "FROM outcomes_diversioncase AS c")
-
-    def young_person_grants(self):
-        # The partner a referral is allocated to sees the young person; so do a case's lead agency and police force.
-        pairs = """SELECT a.organisation_id AS org, x.young_person_id AS yp FROM referrals_allocation AS a
-                   JOIN referrals_referral AS x ON x.id = a.referral_id
-                   UNION SELECT lead_organisation_id, young_person_id FROM outcomes_diversioncase
-                   UNION SELECT police_organisation_id, young_person_id FROM outcomes_diversioncase"""
-        return self.insert(YoungPersonGroupObjectPermission, {
-            "group_id": "g.org", "permission_id": "%(perm_view_yp)s", "content_object_id": "g.yp",
-        }, f"FROM ({pairs}) AS g")
 
     # --- interventions and sessions -----------------------------------------------------------------------
 

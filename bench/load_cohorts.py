@@ -1,13 +1,11 @@
 """Cohorts at scale: each with members (tier, lead agency, tier history), two reviews and a 4P plan each.
 
-As cohorts.services.add_member does, every organisation named on a cohort is granted view on each member's
-young person record (ON CONFLICT: many already see them through an allocation or a case).
+The organisations named on a cohort see its members' young person records through the memberships themselves
+(cohorts/access.py): no permission rows.
 """
 
 from cohorts import rules
 from cohorts.models import Cohort, CohortMembership, PlanAction, Review, TierChange
-from partners.models import OrganisationKind as K
-from referrals.models import YoungPersonGroupObjectPermission
 
 from . import plan
 from .sql import r
@@ -73,13 +71,4 @@ def load_cohorts(loader):
         "due_on": "x.joined_on + 60 * k", "status": "CASE WHEN x.joined_on + 60 * k < %(today)s THEN 'done' ELSE 'open' END",
         "created_by_id": "%(vru_manager)s", "created_at": "x.joined_on::timestamptz",
     }, "FROM cohorts_cohortmembership AS x CROSS JOIN generate_series(1, 2) AS k")
-    # Only organisations outside the VRU need a grant: the VRU sees every young person.
-    named = f"""SELECT x.young_person_id AS yp, c.lead_organisation_id AS org FROM cohorts_cohortmembership AS x
-                JOIN cohorts_cohort AS c ON c.id = x.cohort_id
-                UNION SELECT x.young_person_id, t.organisation_id FROM cohorts_cohortmembership AS x
-                JOIN {through._meta.db_table} AS t ON t.cohort_id = x.cohort_id"""
-    vru_ids = [o.id for o in g.of_kind(K.VRU)]
-    p["vru_ids"] = vru_ids
-    return rows + loader.insert(YoungPersonGroupObjectPermission, {
-        "group_id": "g.org", "permission_id": "%(perm_view_yp)s", "content_object_id": "g.yp",
-    }, f"FROM ({named}) AS g WHERE g.org <> ALL(%(vru_ids)s::bigint[])", suffix="ON CONFLICT DO NOTHING")
+    return rows

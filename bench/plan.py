@@ -19,7 +19,7 @@ AREAS = [a.value for a in Area]
 AREA_WEIGHTS = {"birmingham": 40, "coventry": 13, "dudley": 11, "sandwell": 11, "solihull": 7, "walsall": 9, "wolverhampton": 9}
 VRU_NAME = "West Midlands Violence Reduction Unit"
 BIG_SCHOOL = "Northfield Park Academy"
-COMPARISON_PARTNER = "Remedi"  # a partner that never refers: what it sees is exactly what was granted to it
+COMPARISON_PARTNER = "Remedi"  # a partner that never refers: what it sees is exactly what is allocated to it
 CUSTODY_PARTNER = "St Giles Trust"
 HOSPITAL_PARTNER = "Redthread Youth"
 

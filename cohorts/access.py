@@ -2,7 +2,9 @@
 partner organisations named on a cohort see it, its members, their reviews, tier history and plans.
 
 Registered with partners.access.register_scope when the app is ready, so partners.access stays the one
-policy that every read goes through (access.visible, get_visible_or_404).
+policy that every read goes through (access.visible, get_visible_or_404). The young person's scope gains one
+condition from here (access.extend_scope): the organisations named on a cohort see its members, those who
+left included, as they see the memberships themselves.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -26,6 +28,16 @@ def _named_on_cohort(path=""):
     return own
 
 
+def _young_person_in_cohort_of(acting):
+    from .models import Cohort, CohortMembership
+
+    partners = Cohort.partner_organisations.through.objects.filter(
+        cohort_id=OuterRef("cohort_id"), organisation_id=acting.organisation.pk
+    )
+    memberships = CohortMembership.objects.filter(young_person_id=OuterRef("pk"))
+    return Q(Exists(memberships.filter(Q(cohort__lead_organisation_id=acting.organisation.pk) | Q(Exists(partners)))))
+
+
 def _vru(acting):
     return acting.is_vru
 
@@ -36,4 +48,9 @@ SCOPES = {
     "cohorts.tierchange": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
     "cohorts.review": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
     "cohorts.planaction": Scope(everything=_vru, own=_named_on_cohort("membership__cohort")),
+}
+
+# Conditions OR-ed into other apps' scopes.
+EXTENSIONS = {
+    "referrals.youngperson": _young_person_in_cohort_of,
 }

@@ -5,9 +5,11 @@ class CohortsConfig(AppConfig):
     name = "cohorts"
 
     def ready(self):
-        from partners.access import register_scope
+        from partners.access import extend_scope, register_scope
 
-        from .access import SCOPES
+        from .access import EXTENSIONS, SCOPES
 
         for label, scope in SCOPES.items():
             register_scope(label, scope)
+        for label, own in EXTENSIONS.items():
+            extend_scope(label, own)

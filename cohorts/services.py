@@ -58,10 +58,6 @@ def _open(member):
                               code="left")
 
 
-def _sees(organisation, obj):
-    return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
-
-
 def _keyed(action):
     """A create that takes an idempotency key (partners/idempotency.py): the VRU check, then the key, then the
     create, so a repeat returns the first record before any rule could refuse it as a duplicate."""
@@ -128,8 +124,8 @@ def create_cohort(acting, *, name, area, tier_model, lead_organisation, now, par
 def add_member(acting, cohort, *, young_person, tier, lead_agency, reason, now, joined_on=None):
     """A young person joins the cohort in a tier, with a lead agency named on the cohort and a reason.
 
-    The cohort's organisations need to know who the member is: any that cannot yet see the young person's
-    record is granted it (audited), as a diversion case's lead agency is.
+    The cohort's organisations need to know who the member is: the membership itself lets them see the
+    young person's record (cohorts/access.py), as a diversion case does its lead agency.
     """
     acting = _manager(acting)
     item = selectors.cohort(acting, cohort, for_update=True)  # serialises adds to one cohort
@@ -170,9 +166,6 @@ def add_member(acting, cohort, *, young_person, tier, lead_agency, reason, now, 
     except IntegrityError:
         raise ValidationError({"young_person": "This young person is already in the cohort"}) from None
     _history(member, acting, TierChange.Kind.JOINED, from_tier=None, to_tier=tier, reason=reason, now=now)
-    for organisation in organisations:
-        if not _sees(organisation, person):
-            access.grant(organisation, "view", person, by=acting)
     audit.record(acting, A.CREATE, member, detail={"action": "add_member", "cohort": item.pk, "tier": tier})
     return member
 

@@ -145,7 +145,8 @@ AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "partners.client_address.client_ip"
 
-# django-guardian: object permissions are granted to organisation groups only.
+# django-guardian stays installed for the benchmark's comparison; the portal grants no object permissions
+# (visibility follows relations, partners/access.py), and would grant them to organisation groups only.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class OutcomesConfig(AppConfig):
     name = "outcomes"
+
+    def ready(self):
+        from partners.access import extend_scope, register_scope
+
+        from .access import EXTENSIONS, SCOPES
+
+        for label, scope in SCOPES.items():
+            register_scope(label, scope)
+        for label, own in EXTENSIONS.items():
+            extend_scope(label, own)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partners import append_only
 from partners.models import Organisation
@@ -137,6 +136,9 @@ class DiversionCase(models.Model):
             models.Index(fields=["lead_organisation", "status"], name="case_lead_status"),
             models.Index(fields=["police_organisation", "status"], name="case_police_status"),
             models.Index(fields=["young_person"], name="case_young_person"),
+            # The access policy: the young people of an organisation's cases, as lead agency or as the force.
+            models.Index(fields=["lead_organisation", "young_person"], name="case_lead_person"),
+            models.Index(fields=["police_organisation", "young_person"], name="case_police_person"),
         ]
         constraints = [
             models.CheckConstraint(name="case_offence_before_start", condition=Q(offence_date__lte=F("start_date"))),
@@ -318,31 +320,3 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
         triggers = append_only.triggers()
-
-
-class InterventionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Intervention, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"], name="intgperm_lookup")]
-
-
-class InterventionUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Intervention, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        pass
-
-
-class DiversionCaseGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(DiversionCase, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"], name="casegperm_lookup")]
-
-
-class DiversionCaseUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(DiversionCase, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        pass

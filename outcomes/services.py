@@ -254,10 +254,6 @@ def _extra_conditions(extras, standard, start, end):
     return rows
 
 
-def _sees(organisation, obj):
-    return access.visible(access.Acting(user=None, organisation=organisation), type(obj).objects.filter(pk=obj.pk)).exists()
-
-
 @transaction.atomic
 def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_organisation, start_date, now,
                young_person=None, person=None, aggravating=None, admission=None, sufficient_evidence=None,
@@ -352,11 +348,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
             created_at=now,
         )
         audit.record(acting, A.CREATE, young_person, detail={"action": "start_case"})
-        access.grant(lead_organisation, "view", young_person, by=acting)
-        access.grant(acting.organisation, "view", young_person, by=acting)
-    elif not _sees(lead_organisation, young_person):
-        # The lead agency works with this young person from now on: it needs to see who they are.
-        access.grant(lead_organisation, "view", young_person, by=acting)
+    # The case itself lets the lead agency and the force see the young person (partners/access.py).
 
     case = DiversionCase.objects.create(
         crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,

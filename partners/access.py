@@ -5,25 +5,24 @@ Every view, API endpoint, task and export asks this module three questions:
 - which records of a queryset may they see (`visible`)?
 - may they see this one record (`require`, which answers 404, never a hint)?
 
-It is also the only module that grants or revokes object permissions. Permissions go to
-an organisation's group, never to a single user, and for the tables that grow large the
-permission rows live in direct foreign-key tables (django-guardian's
-GroupObjectPermissionBase) so that filtering is one indexed join.
+What an organisation sees follows live relations, written as conditions in each model's
+scope (SCOPES, which each app fills from its access.py): a referral it made, an allocation
+to it not handed back, a diversion case it leads or decided, a cohort it is named on. Nothing
+is granted or revoked, so ending one relation (a hand-back) hides nothing that another still
+gives. Each condition is one index probe per record; no object-permission rows are kept.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from guardian.models import GroupObjectPermission
-from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
-from guardian.utils import get_group_obj_perms_model
 
 from .models import Organisation, OrganisationKind, Role
 
@@ -133,26 +132,37 @@ def require_capability(who, capability: str) -> Acting:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """How one model is scoped, beyond the object permissions granted to an organisation.
+class Joined:
+    """A condition tested by a join: a row of `relation` matching `condition` exists.
 
-    `everything`: the organisation sees every row (the VRU sees all referrals).
-    `own`: a filter for the rows the organisation owns (a school's own referrals).
+    Only for a relation that holds at most one such row per record (a unique key says so), so the join repeats
+    no record. OR-ed with other conditions, PostgreSQL answers EXISTS by hashing every row of the organisation
+    before it reads the first record (70 ms for a partner with 89,000 rows, in the large benchmark), where the
+    join probes the index for just the records it reads.
+    """
+
+    relation: str
+    condition: Q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How one model is scoped.
+
+    `everything`: the organisation sees every row (the VRU sees every young person).
+    `own`: the conditions under which it sees a row, OR-ed: one callable or several, each taking the Acting and
+    answering a Q, a Joined, or None (no row by this relation). Each is a live relation (a referral made, an
+    allocation not handed back, a case led), so what one path ends does not hide what another still gives.
     """
 
     everything: Callable[[Acting], bool] = lambda a: False
-    own: Callable[[Acting], Q] | None = None
+    own: Callable[[Acting], Q | Joined | None] | tuple | None = None
 
-
-# Keyed by "app_label.model" so this module need not import every app's models.
-def _referral_made_by(a: Acting) -> Q:
-    return Q(referring_organisation_id=a.organisation.pk)
-
-
-def _young_person_referred_by(a: Acting) -> Q:
-    from referrals.models import Referral
-
-    return Q(Exists(Referral.objects.filter(young_person_id=OuterRef("pk"), referring_organisation_id=a.organisation.pk)))
+    @property
+    def conditions(self) -> tuple:
+        if self.own is None:
+            return ()
+        return tuple(self.own) if isinstance(self.own, tuple | list) else (self.own,)
 
 
 def _member_of(a: Acting) -> Q:
@@ -161,24 +171,15 @@ def _member_of(a: Acting) -> Q:
     return Q(Exists(Membership.objects.filter(user_id=OuterRef("pk"), organisation_id=a.organisation.pk)))
 
 
+# Keyed by "app_label.model"; each app registers its own models' scopes from its access.py (referrals, outcomes,
+# cohorts), so this module imports no app above it.
 SCOPES: dict[str, Scope] = {
     "partners.organisation": Scope(everything=lambda a: True),
     # People and API tokens: an organisation sees its own (a person of several organisations, in each of them).
     "partners.user": Scope(own=_member_of),
     "partners.apitoken": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
     "partners.invitation": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
-    "outcomes.programme": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(owner_id=a.organisation.pk)),
     "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
-    # The VRU sees every referral; the referring organisation its own; partners what is allocated to them.
-    # A draft is the referrer's unfinished work: even the VRU sees it only once submitted.
-    "referrals.referral": Scope(own=lambda a: _referral_made_by(a) | (~Q(status="draft") if a.is_vru else Q(pk__in=[]))),
-    "referrals.youngperson": Scope(everything=lambda a: a.is_vru, own=_young_person_referred_by),
-    # Diversion cases: the lead agency and the police organisation that made the decision; never a school.
-    "outcomes.diversioncase": Scope(
-        everything=lambda a: a.is_vru,
-        own=lambda a: Q(lead_organisation_id=a.organisation.pk) | Q(police_organisation_id=a.organisation.pk),
-    ),
-    "outcomes.intervention": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(organisation_id=a.organisation.pk)),
 }
 
 
@@ -186,57 +187,54 @@ def register_scope(label: str, scope: Scope):
     SCOPES[label] = scope
 
 
-def _perm(model, action):
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+def extend_scope(label: str, own: Callable[[Acting], Q | Joined | None]):
+    """OR one more condition into a model's scope: the app that owns a relation adds it (cohorts/access.py)."""
+    scope = SCOPES.get(label, Scope())
+    if own not in scope.conditions:
+        SCOPES[label] = replace(scope, own=(*scope.conditions, own))
 
 
-def _granted(queryset: models.QuerySet, organisation: Organisation, action: str) -> tuple[models.QuerySet, Q]:
-    """The queryset, and the condition for rows on which the organisation's group holds the object permission."""
-    model = queryset.model
-    perm_model = get_group_obj_perms_model(model)
-    codename = f"{action}_{model._meta.model_name}"
-    if perm_model is not GroupObjectPermission:
-        # A join on the grant table's unique (group, permission, object), not EXISTS: OR-ed with "our own",
-        # PostgreSQL hashes an EXISTS over all the group's grants before it reads a row (70 ms for a partner
-        # with 89,000 grants, in the benchmark), where the join probes only the grants of the rows it reads.
-        relation = perm_model._meta.get_field("content_object").related_query_name()
-        permission = Permission.objects.filter(codename=codename, content_type__app_label=model._meta.app_label)
-        alias, n = f"_granted_{action}", 1
-        while alias in queryset.query._filtered_relations:  # visible() applied twice to one queryset
-            alias, n = f"_granted_{action}_{n}", n + 1
-        queryset = queryset.annotate(**{alias: models.FilteredRelation(relation, condition=Q(**{
-            f"{relation}__group_id": organisation.group_id,
-            f"{relation}__permission_id": models.Subquery(permission.values("pk")[:1]),
-        }))})
-        query = queryset.query
-        if query.select_for_update and not query.select_for_update_of:
-            # FOR UPDATE may not lock the nullable side of the join: lock the rows themselves, as before.
-            queryset = queryset.select_for_update(of=("self",), nowait=query.select_for_update_nowait,
-                                                  skip_locked=query.select_for_update_skip_locked,
-                                                  no_key=query.select_for_no_key_update)
-        return queryset, Q(**{f"{alias}__isnull": False})
-    ids = get_objects_for_group(
-        organisation.group, _perm(model, action), klass=model.objects.all(), accept_global_perms=False
-    ).values("pk")
-    return queryset, Q(pk__in=ids)
+def _join(queryset: models.QuerySet, joined: Joined) -> tuple[models.QuerySet, Q]:
+    alias, n = f"_{joined.relation}", 1
+    while alias in queryset.query._filtered_relations:  # visible() applied twice to one queryset
+        alias, n = f"_{joined.relation}_{n}", n + 1
+    queryset = queryset.annotate(**{alias: models.FilteredRelation(joined.relation, condition=joined.condition)})
+    query = queryset.query
+    if query.select_for_update and not query.select_for_update_of:
+        # FOR UPDATE may not lock the nullable side of the join: lock the rows themselves.
+        queryset = queryset.select_for_update(of=("self",), nowait=query.select_for_update_nowait,
+                                              skip_locked=query.select_for_update_skip_locked,
+                                              no_key=query.select_for_no_key_update)
+    return queryset, Q(**{f"{alias}__isnull": False})
 
 
 def visible(who, queryset: models.QuerySet, action: str = "view") -> models.QuerySet:
-    """The rows of `queryset` that this person may `action`. Use for every list."""
+    """The rows of `queryset` that this person may see. Use for every list.
+
+    Seeing is one question for every action: what a person may do to a row they see is another (access.may).
+    """
+    if action != "view":
+        raise ValueError(f"Visibility answers 'view' only, not {action!r}: ask what a person may do separately.")
     acting = as_acting(who)
     if acting.organisation is None:
         return queryset.none()
     scope = SCOPES.get(queryset.model._meta.label_lower, Scope())
     if scope.everything(acting):
         return queryset
-    queryset, condition = _granted(queryset, acting.organisation, action)
-    if scope.own is not None:
-        condition |= scope.own(acting)
-    return queryset.filter(condition)
+    conditions = []
+    for own in scope.conditions:
+        condition = own(acting)
+        if isinstance(condition, Joined):
+            queryset, condition = _join(queryset, condition)
+        if condition is not None:
+            conditions.append(condition)
+    if not conditions:
+        return queryset.none()
+    return queryset.filter(functools.reduce(operator.or_, conditions))
 
 
 def require(who, action: str, obj: models.Model, queryset: models.QuerySet | None = None):
-    """The record itself if this person may `action` it; otherwise 404, as if it did not exist."""
+    """The record itself if this person may see it; otherwise 404, as if it did not exist."""
     qs = queryset if queryset is not None else type(obj)._default_manager.all()
     if obj is None or not visible(who, qs.filter(pk=obj.pk), action).exists():
         raise Http404("No such record.")
@@ -245,8 +243,9 @@ def require(who, action: str, obj: models.Model, queryset: models.QuerySet | Non
 
 def get_visible_or_404(who, queryset: models.QuerySet, action: str = "view", **lookup):
     """Fetch one record through the policy: 'not yours' and 'does not exist' look the same."""
+    scoped = visible(who, queryset, action)
     try:
-        return visible(who, queryset, action).get(**lookup)
+        return scoped.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.") from None
 
@@ -257,22 +256,3 @@ def get_object_or_404_in(scoped: models.QuerySet, **lookup):
         return scoped.get(**lookup)
     except (scoped.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.") from None
-
-
-def grant(organisation: Organisation, action: str, obj: models.Model, *, by=None):
-    """Give an organisation's group a permission on one record, and audit it."""
-    from . import audit
-
-    assign_perm(_perm(type(obj), action), organisation.group, obj)
-    audit.record(by, audit.AuditAction.GRANT, obj, detail={"organisation": organisation.pk, "permission": action})
-
-
-def revoke(organisation: Organisation, action: str, obj: models.Model, *, by=None):
-    from . import audit
-
-    remove_perm(_perm(type(obj), action), organisation.group, obj)
-    audit.record(by, audit.AuditAction.REVOKE, obj, detail={"organisation": organisation.pk, "permission": action})
-
-
-def permission(model, action) -> Permission:
-    return Permission.objects.get(content_type__app_label=model._meta.app_label, codename=f"{action}_{model._meta.model_name}")

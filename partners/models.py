@@ -59,7 +59,7 @@ class Organisation(models.Model):
         max_length=20, choices=Area.choices, blank=True, help_text="Blank for region-wide organisations."
     )
     active = models.BooleanField(default=True)
-    # Object permissions are granted to this group, never to single users.
+    # Any object permission would go to this group, never to a single user; the access policy itself needs none.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation", editable=False)
 
     class Meta:
@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     EXPORT = "export", "Exported"
+    # No longer written (visibility follows relations): kept so that older events keep their label.
     GRANT = "grant", "Permission granted"
     REVOKE = "revoke", "Permission revoked"
 

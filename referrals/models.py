@@ -7,7 +7,6 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partners import append_only
 from partners.models import Area, Organisation
@@ -326,6 +325,10 @@ class Allocation(models.Model):
         ACCEPTED = "accepted", "Accepted"
         HANDED_BACK = "handed_back", "Handed back"
 
+    # Live until handed back (which is also how a partner declines): while live, the partner sees the
+    # referral and the young person (partners/access.py).
+    LIVE = (State.PENDING, State.ACCEPTED)
+
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="allocations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="allocations")
     programme = models.CharField(max_length=200)
@@ -344,6 +347,9 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["organisation", "state", "accept_due"], name="alloc_org_state_due"),
             models.Index(fields=["state", "accept_due"], name="alloc_state_due"),
+            # The access policy: does this organisation hold a live allocation of this referral?
+            models.Index(fields=["organisation", "referral"], name="alloc_org_live",
+                         condition=Q(state__in=["pending", "accepted"])),  # LIVE
         ]
         constraints = [
             # One live allocation per referral: a hand-back ends it before another can start.
@@ -431,36 +437,6 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
-
-
-# Direct object-permission tables: filtering a queue by permission is one indexed join,
-# not a join through content types and text object ids.
-class ReferralGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"], name="refgperm_lookup")]
-
-
-class ReferralUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        pass
-
-
-class YoungPersonGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(YoungPerson, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["group", "permission", "content_object"], name="ypgperm_lookup")]
-
-
-class YoungPersonUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(YoungPerson, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        pass
 
 
 class RetentionAction(models.Model):

@@ -479,9 +479,6 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
             referral=referral, organisation=organisation, programme=programme.strip(), allocated_by=acting.user,
             allocated_at=now, accept_due=rules.accept_due(now, rag),
         )
-        access.grant(organisation, "view", referral, by=acting)
-        if referral.young_person_id:
-            access.grant(organisation, "view", referral.young_person, by=acting)
         _event(referral, Kind.ALLOCATED, acting, f"Allocated to {organisation.name}: {allocation.programme}", now=now,
                shared=True, detail={"organisation": organisation.pk, "allocation": allocation.pk, "reason": reason})
         notify(staff_of(organisation, (Role.CASEWORKER, Role.MANAGER)), kind="allocation", key=f"allocation:{allocation.pk}",
@@ -615,9 +612,6 @@ def hand_back(acting, allocation, reason, *, now):
     referral.returned_at = now
     referral.triage_deadline = rules.triage_deadline(now, referral.urgent)
     referral.save()
-    access.revoke(acting.organisation, "view", referral, by=acting)
-    if referral.young_person_id:
-        access.revoke(acting.organisation, "view", referral.young_person, by=acting)
     _event(referral, Kind.HANDED_BACK, acting, reason.strip(), now=now, detail={"allocation": allocation.pk})
     audit.record(acting, A.UPDATE, referral, detail={"action": "hand_back", "allocation": allocation.pk})
     return allocation

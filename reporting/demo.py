@@ -19,7 +19,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -50,9 +49,7 @@ from referrals.models import (
     Referral,
     ReferralConcern,
     ReferralEvent,
-    ReferralGroupObjectPermission,
     YoungPerson,
-    YoungPersonGroupObjectPermission,
 )
 
 from . import rules
@@ -153,7 +150,7 @@ class _History:
         self.yesterday = clock.today(now) - timedelta(days=1)
         self.triager = users["triager@vru.example.org"]
         self.people, self.referrals, self.concerns, self.events = [], [], [], []
-        self.allocations, self.interventions, self.sessions, self.grants = [], [], [], []
+        self.allocations, self.interventions, self.sessions = [], [], []
         self.people_by_area = {}
         self.programmes = {
             name: Programme.objects.get_or_create(owner=orgs[name], name=programme, defaults={"expected_sessions": 6})[0]
@@ -300,7 +297,6 @@ class _History:
         contact = clock.today(answered) + timedelta(days=rng.randint(0, 3))
         a.first_contact_at = contact if contact <= self.yesterday else None
         self.event(r, K.ACCEPTED, answered, f"Accepted by {name}", actor=worker, organisation=org, shared=True)
-        self.grants.append((org, r))
         self.intervention(r, org, name, clock.today(answered))
 
     def intervention(self, r, org, name, accepted: date):
@@ -349,7 +345,7 @@ class _History:
         offences = {o.code: o for o in Offence.objects.all()}
         pathways = {p.code: p for p in Pathway.objects.all()}
         codes = {o.code: o for o in OutcomeCode.objects.filter(code__in=[1, 8, 17, 21, 22])}
-        cases, conditions, events, outcomes, re_referrals, grants = [], [], [], [], [], []
+        cases, conditions, events, outcomes, re_referrals = [], [], [], [], []
         day, n = start, 0
         while day <= last_start:
             n += 1
@@ -375,7 +371,6 @@ class _History:
                 deadline_acknowledged=end > deadline, created_at=rules.midnight(day) + timedelta(hours=10),
             )
             cases.append(case)
-            grants += [(lead, person), (force, person)]
             started = rules.midnight(day) + timedelta(hours=10)
             events.append(CaseEvent(case=case, kind="started", at=started, actor=police, organisation=force,
                                     summary=f"{pathway.name} case started"))
@@ -452,7 +447,7 @@ class _History:
                               summary=f"Police outcome recorded: {outcome}", detail={"outcome": outcome}),
                 ]
             day += timedelta(days=rng.randint(1, 5))
-        return cases, conditions, events, outcomes, re_referrals, grants
+        return cases, conditions, events, outcomes, re_referrals
 
     # --- Writing it all ------------------------------------------------------------------------------------------
 
@@ -470,7 +465,7 @@ class _History:
                 r.reference = f"VRU-{year}-{n:06d}"
 
     def save(self, cases):
-        cases, conditions, case_events, outcomes, re_referrals, case_grants = cases
+        cases, conditions, case_events, outcomes, re_referrals = cases
         batch = 1000
         YoungPerson.objects.bulk_create(self.people, batch_size=batch)
         self.references()
@@ -512,21 +507,6 @@ class _History:
         for s in self.sessions:
             s.intervention_id = s.intervention.pk
         Session.objects.bulk_create(self.sessions, batch_size=batch)
-        self.grant(case_grants)
-
-    def grant(self, case_grants):
-        """What access.grant would have given: partners see the referrals they took; lead agencies and forces their people."""
-        view_referral = Permission.objects.get(content_type__app_label="referrals", codename="view_referral")
-        view_person = Permission.objects.get(content_type__app_label="referrals", codename="view_youngperson")
-        referral_rows = {(org.group_id, r.pk) for org, r in self.grants}
-        person_rows = {(org.group_id, r.young_person_id) for org, r in self.grants}
-        person_rows |= {(org.group_id, p.pk) for org, p in case_grants}
-        ReferralGroupObjectPermission.objects.bulk_create([
-            ReferralGroupObjectPermission(group_id=g, permission=view_referral, content_object_id=pk) for g, pk in referral_rows
-        ], batch_size=1000, ignore_conflicts=True)
-        YoungPersonGroupObjectPermission.objects.bulk_create([
-            YoungPersonGroupObjectPermission(group_id=g, permission=view_person, content_object_id=pk) for g, pk in person_rows
-        ], batch_size=1000, ignore_conflicts=True)
 
 
 def month_volume(month_index: int, month: int) -> int:

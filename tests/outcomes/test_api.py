@@ -18,12 +18,13 @@ from rest_framework.test import APIClient
 
 from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReReferral, Session
 from partners import token_services
-from partners.access import acting_for, grant
+from partners.access import acting_for
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals.models import YoungPerson
 from tests.factories import OrganisationFactory, member
 from tests.outcomes import factories as f
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_a_known_young_person_must_be_one_the_decision_maker_may_see(decision_ma
     assert response.status_code == 400 and "young_person" in response.json()
     assert "Sam" not in response.content.decode()  # nothing about the hidden person
     assert not DiversionCase.objects.exists()
-    grant(police, "view", hidden)
+    ReferralFactory(created_by=decision_maker, young_person=hidden)  # the force referred them: now it knows them
     body = start(client, yos, person=None, young_person=hidden.pk)
     assert DiversionCase.objects.get(pk=body["id"]).young_person == hidden and YoungPerson.objects.count() == 1
 
@@ -245,7 +246,7 @@ def test_the_eligibility_check_takes_only_a_young_person_the_caller_may_see(deci
              "aggravating": False, "admission": True, "sufficient_evidence": True, "history": "none"}
     assert client.post(ELIGIBILITY, facts, format="json").status_code == 400
     assert client.post(ELIGIBILITY, {**facts, "young_person": None}, format="json").status_code == 400  # neither given
-    grant(police, "view", hidden)
+    ReferralFactory(created_by=decision_maker, young_person=hidden)  # the force referred them: now it knows them
     response = client.post(ELIGIBILITY, facts, format="json")
     assert response.status_code == 200 and response.json()["results"][0]["reason"].startswith("Aged 15")
 

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from outcomes import services
 from outcomes.models import DiversionCase
-from partners.access import acting_for, grant
+from partners.access import acting_for
 from partners.models import OrganisationKind as K
 from partners.models import Role
 from referrals.models import YoungPerson
 from tests.factories import OrganisationFactory, member
 from tests.outcomes import factories as f
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -244,7 +245,7 @@ def test_the_lead_agencys_programme_is_asked_when_it_runs_some(journey, yos):
 def test_a_known_young_person_is_found_by_name_and_date_of_birth_among_those_the_officer_may_see(
         journey, decision_maker, police):
     known = f.YoungPersonFactory(given_name="Jordan", family_name="Smith", date_of_birth=date(2011, 6, 1))
-    grant(police, "view", known, by=acting_for(decision_maker))
+    ReferralFactory(created_by=decision_maker, young_person=known)  # the force referred them once
     hidden = f.YoungPersonFactory(given_name="Jordan", family_name="Smith", date_of_birth=date(2011, 6, 1))
     journey.post("crime", crime())
     found = journey.get("young-person", name="jordan", search="Search", **d("date_of_birth", date(2011, 6, 1)))

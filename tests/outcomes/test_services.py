@@ -26,7 +26,7 @@ from outcomes.models import (
     ReReferral,
     Session,
 )
-from partners.access import acting_for, grant, visible
+from partners.access import acting_for, visible
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals.models import Allocation, YoungPerson
@@ -264,7 +264,8 @@ def test_a_known_young_person_must_be_one_the_decision_maker_can_see(decision_ma
     with pytest.raises(ValidationError) as error:
         start(decision_maker, yos, person=None, young_person=hidden)
     assert error.value.message_dict == {"young_person": ["Select a known young person"]}
-    grant(police, "view", hidden)
+    ReferralFactory(created_by=decision_maker, young_person=hidden)  # the force referred them: now it knows them
+    assert visible(caseworker, YoungPerson.objects.all()).count() == 0
     case = start(decision_maker, yos, person=None, young_person=hidden)
     assert case.young_person == hidden and YoungPerson.objects.count() == 1
     # The lead agency now works with this young person, so it may see who they are.
@@ -423,8 +424,6 @@ def test_disengagement_needs_a_reason_and_ends_the_intervention(decision_maker, 
 def test_a_partner_starts_an_intervention_only_with_an_accepted_allocation(caseworker, referrer, yos):
     person = f.YoungPersonFactory()
     referral = ReferralFactory(created_by=referrer, young_person=person, status="allocated")
-    grant(yos, "view", person)
-    grant(yos, "view", referral)
     programme = f.ProgrammeFactory(owner=yos, name="Mentoring")
     allocation = Allocation.objects.create(referral=referral, organisation=yos, programme="Mentoring", allocated_by=referrer,
                                            allocated_at=NOW - timedelta(days=2), accept_due=NOW)
@@ -786,10 +785,9 @@ def test_a_caseworker_has_no_rereferral_inbox(caseworker):
 
 def test_a_young_persons_timeline_puts_cases_and_interventions_in_date_order(decision_maker, caseworker, referrer, triager,
                                                                              yos, police):
-    person = f.YoungPersonFactory()
+    case = start(decision_maker, yos)
+    person = case.young_person
     ReferralFactory(created_by=referrer, young_person=person, received_at=at(date(2026, 10, 1)))
-    grant(police, "view", person)
-    case = start(decision_maker, yos, person=None, young_person=person)
     session(caseworker, case, date(2026, 11, 26))
     services.record_assessment(acting_for(caseworker), case.interventions.get(), kind="checkpoint",
                                completed_on=date(2026, 11, 25), now=at(date(2026, 11, 25)))

@@ -1,14 +1,19 @@
 """The access policy: who may do what, and which records each organisation sees."""
 
 import pytest
+from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from cohorts.models import CohortMembership
 from partners import access
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
-from referrals.models import Referral
+from referrals.models import Allocation, Referral, YoungPerson
+from tests.cohorts.factories import make_cohort, make_member
 from tests.factories import OrganisationFactory, member
+from tests.outcomes.factories import YoungPersonFactory, make_case
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,24 +82,74 @@ def test_a_school_sees_only_its_own_referrals(referrer, other_referrer):
         access.require(referrer, "view", theirs)
 
 
-def test_a_partner_sees_a_referral_only_while_granted(referrer, caseworker, yos):
-    referral = ReferralFactory(created_by=referrer)
+def allocate(referral, organisation, state="pending"):
+    return Allocation.objects.create(referral=referral, organisation=organisation, programme="Mentoring", state=state,
+                                     allocated_by=referral.created_by, accept_due=timezone.now(),
+                                     hand_back_reason="No capacity." if state == "handed_back" else "")
+
+
+def test_a_partner_sees_a_referral_and_its_young_person_only_while_its_allocation_is_live(referrer, caseworker, yos):
+    person = YoungPersonFactory()
+    referral = ReferralFactory(created_by=referrer, young_person=person)
     assert access.visible(caseworker, Referral.objects.all()).count() == 0
-    access.grant(yos, "view", referral)
-    assert list(access.visible(caseworker, Referral.objects.all())) == [referral]
-    access.revoke(yos, "view", referral)
+    allocation = allocate(referral, yos)
+    for state in ("pending", "accepted"):
+        Allocation.objects.filter(pk=allocation.pk).update(state=state)
+        assert list(access.visible(caseworker, Referral.objects.all())) == [referral]
+        assert list(access.visible(caseworker, YoungPerson.objects.all())) == [person]
+    # Handing back is also how a partner declines: it sees neither any more.
+    Allocation.objects.filter(pk=allocation.pk).update(state="handed_back", hand_back_reason="No capacity.")
     assert access.visible(caseworker, Referral.objects.all()).count() == 0
+    assert access.visible(caseworker, YoungPerson.objects.all()).count() == 0
     with pytest.raises(Http404):
         access.require(caseworker, "view", referral)
 
 
-def test_grants_use_the_direct_permission_table_and_are_audited(referrer, yos, triager):
+def test_an_allocation_to_another_partner_shows_nothing(referrer, caseworker, yos):
+    referral = ReferralFactory(created_by=referrer, young_person=YoungPersonFactory())
+    allocate(referral, OrganisationFactory(kind=K.VOLUNTARY, name="Another charity"))
+    assert access.visible(caseworker, Referral.objects.all()).count() == 0
+    assert access.visible(caseworker, YoungPerson.objects.all()).count() == 0
+
+
+def test_a_referral_handed_back_and_allocated_again_is_seen_once(referrer, caseworker, yos):
     referral = ReferralFactory(created_by=referrer)
-    access.grant(yos, "view", referral, by=access.acting_for(triager))
-    assert referral.referralgroupobjectpermission_set.filter(group=yos.group).count() == 1
-    event = AuditEvent.objects.get(action=AuditAction.GRANT)
-    assert event.object_id == str(referral.pk) and event.detail["organisation"] == yos.pk
-    assert event.actor == triager
+    allocate(referral, yos, state="handed_back")
+    allocate(referral, yos)
+    assert list(access.visible(caseworker, Referral.objects.all())) == [referral]
+
+
+def test_a_case_shows_its_young_person_to_the_lead_agency_and_the_force_only(caseworker, decision_maker, referrer, yos,
+                                                                            police):
+    person = YoungPersonFactory()
+    assert access.visible(caseworker, YoungPerson.objects.all()).count() == 0
+    assert access.visible(decision_maker, YoungPerson.objects.all()).count() == 0
+    make_case(lead=yos, police=police, decision_maker=decision_maker, young_person=person)
+    assert list(access.visible(caseworker, YoungPerson.objects.all())) == [person]
+    assert list(access.visible(decision_maker, YoungPerson.objects.all())) == [person]
+    assert access.visible(referrer, YoungPerson.objects.all()).count() == 0
+
+
+def test_a_cohort_shows_its_members_to_its_lead_and_partners_even_after_they_leave(caseworker, decision_maker, referrer,
+                                                                                  vru_manager, yos, police):
+    person = YoungPersonFactory()
+    cohort = make_cohort(by=vru_manager, lead=police, partners=[yos])
+    member_row = make_member(cohort, by=vru_manager, young_person=person, lead_agency=yos)
+    assert list(access.visible(caseworker, YoungPerson.objects.all())) == [person]
+    assert list(access.visible(decision_maker, YoungPerson.objects.all())) == [person]
+    assert access.visible(referrer, YoungPerson.objects.all()).count() == 0
+    CohortMembership.objects.filter(pk=member_row.pk).update(left_on=member_row.joined_on, left_reason="Moved away.",
+                                                            next_review_on=None)
+    assert list(access.visible(caseworker, YoungPerson.objects.all())) == [person]
+
+
+def test_the_policy_applied_twice_or_under_a_lock_answers_each_record_once(referrer, caseworker, yos):
+    referral = ReferralFactory(created_by=referrer)
+    allocate(referral, yos)
+    twice = access.visible(caseworker, access.visible(caseworker, Referral.objects.all()))
+    assert list(twice) == [referral]
+    with transaction.atomic():
+        assert list(access.visible(caseworker, Referral.objects.select_for_update())) == [referral]
 
 
 def test_a_model_wide_permission_does_not_open_every_record(referrer, caseworker, yos):
@@ -104,10 +159,10 @@ def test_a_model_wide_permission_does_not_open_every_record(referrer, caseworker
     assert access.visible(caseworker, Referral.objects.all()).count() == 0
 
 
-def test_a_view_grant_does_not_give_change(referrer, caseworker, yos):
-    referral = ReferralFactory(created_by=referrer)
-    access.grant(yos, "view", referral)
-    assert access.visible(caseworker, Referral.objects.all(), "change").count() == 0
+def test_visibility_answers_only_what_a_person_may_see(referrer):
+    """Seeing a record never answers whether one may change it: that is a question of its own."""
+    with pytest.raises(ValueError):
+        access.visible(referrer, Referral.objects.all(), "change")
 
 
 def test_get_visible_or_404_answers_the_same_for_missing_and_not_yours(referrer, other_referrer):

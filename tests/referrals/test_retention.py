@@ -2,9 +2,9 @@
 
 The young person at the centre, Robin Testperson (synthetic), was born on 17 May 2004 (25 on 17 May
 2029). A school referred them in March 2025 (declined after a question to the school); police diverted a
-common assault in April 2025, the lead agency reported a breach, and police recorded a charge on 20 May
-2025. Six years after that last closure is 20 May 2031, later than the 25th birthday, so the record is
-due from then.
+common assault in April 2025 (the force knew Robin: it had referred them in September 2024, declined), the
+lead agency reported a breach, and police recorded a charge on 20 May 2025. Six years after that last closure
+is 20 May 2031, later than the 25th birthday, so the record is due from then.
 """
 
 from collections import Counter
@@ -30,7 +30,7 @@ from outcomes.models import (
     ReReferral,
     Session,
 )
-from partners.access import acting_for, grant
+from partners.access import acting_for
 from partners.models import AuditEvent
 from referrals import retention
 from referrals import services as referral_services
@@ -82,7 +82,10 @@ def robin(referrer, triager, caseworker, decision_maker, yos, police):
     referral_services.decide(vru, referral, decision="decline", rag="green", decline_reason="already_supported",
                              reason="Robin already works with a Park Road youth worker.", now=at(date(2025, 3, 4), 11))
     person = YoungPerson.objects.get(referrals=referral)
-    grant(police, "view", person)
+    # The force's own earlier referral is what lets its officer pick Robin as a known young person.
+    ReferralFactory(created_by=decision_maker, young_person=person, source="police", status="declined", decision="decline",
+                    rag="green", received_at=at(date(2024, 9, 2)), decided_at=at(date(2024, 9, 2), 12),
+                    closed_at=at(date(2024, 9, 2), 12), triage_deadline=at(date(2024, 9, 2), 17))
     police_acting, lead = acting_for(decision_maker), acting_for(caseworker)
     case = outcome_services.start_case(
         police_acting, crime_reference="20/004321/25", offence=f.offence("CJA1988-S39"), offence_date=date(2025, 3, 28),
@@ -178,7 +181,7 @@ def test_an_auditor_sees_what_was_done_without_personal_data(history):
     person, _, _ = history
     run = registry.run("retention", now=at(date(2031, 6, 1), 2))
     assert run.outcome == JobRun.Outcome.SUCCEEDED
-    assert run.counts["people_anonymised"] == 1 and run.counts["blanked_referral"] == 1
+    assert run.counts["people_anonymised"] == 1 and run.counts["blanked_referral"] == 2
     assert run.counts["blanked_referral_event"] >= 3 and run.counts["blanked_case_event"] >= 3
     assert run.counts["deleted_notification"] >= 3
     action = RetentionAction.objects.get(young_person=person)

@@ -140,7 +140,7 @@ def test_taking_next_lets_go_of_the_item_held_before(referrer, triager):
     assert list(Referral.objects.filter(claimed_by=triager)) == [second]
 
 
-def test_allocating_grants_the_partner_and_tells_people(referrer, triager, caseworker, yos):
+def test_allocating_shows_the_partner_the_referral_and_tells_people(referrer, triager, caseworker, yos):
     referral = submit(referrer)
     assert visible(caseworker, Referral.objects.all()).count() == 0
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from core import clock
 from outcomes.models import CaseEvent, DiversionCase, Intervention, Session
-from partners.access import acting_for
+from partners.access import Acting, acting_for, visible
 from partners.demo import seed_organisations_and_users
-from referrals.models import Allocation, Referral, ReferralGroupObjectPermission
+from referrals.models import Allocation, Referral, YoungPerson
 from reporting import demo, rules, selectors
 from reporting.models import AreaPopulation
 
@@ -55,11 +55,16 @@ def test_history_for_the_figures(seeded):
     # Every referral decided once at least, by its first decision; hand-backs sent back to the queue and decided again.
     assert not Referral.objects.filter(first_decided_at__isnull=True).exists()
     assert Allocation.objects.filter(state="handed_back").exists()
-    # A partner sees the referrals it accepted, as access.grant would have let it.
-    accepted = Allocation.objects.filter(state="accepted").select_related("organisation")[:20]
+    # A partner sees the referrals it accepted and their young people; a case's lead agency and force its young person.
+    accepted = Allocation.objects.filter(state="accepted").select_related("organisation", "referral")[:20]
     for allocation in accepted:
-        assert ReferralGroupObjectPermission.objects.filter(group_id=allocation.organisation.group_id,
-                                                            content_object_id=allocation.referral_id).exists()
+        partner = Acting(user=None, organisation=allocation.organisation)
+        assert visible(partner, Referral.objects.filter(pk=allocation.referral_id)).exists()
+        assert visible(partner, YoungPerson.objects.filter(pk=allocation.referral.young_person_id)).exists()
+    for case in DiversionCase.objects.select_related("lead_organisation", "police_organisation")[:20]:
+        for organisation in (case.lead_organisation, case.police_organisation):
+            assert visible(Acting(user=None, organisation=organisation), YoungPerson.objects.filter(
+                pk=case.young_person_id)).exists()
 
     # The population: 7 areas x 19 ethnic groups (not "not stated") x 5 age bands.
     assert AreaPopulation.objects.count() == 7 * 19 * 5
