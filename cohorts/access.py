@@ -1,15 +1,16 @@
 """Who sees cohorts, in the terms of partners.access: the VRU sees every cohort; the lead organisation and the
 partner organisations named on a cohort see it, its members, their reviews, tier history and plans.
 
-Registered with partners.access.register_scope when the app is ready, so partners.access stays the one
-policy that every read goes through (access.visible, get_visible_or_404). The young person's scope gains one
-condition from here (access.extend_scope): the organisations named on a cohort see its members, those who
-left included, as they see the memberships themselves.
+Registered with partners.access.register_scope and register_rule when the app is ready, so partners.access stays
+the one policy that every read (access.visible, get_visible_or_404) and every action (may, require_to) goes through.
+The young person's scope gains one condition from here (access.extend_scope): the organisations named on a cohort
+see its members, those who left included, as they see the memberships themselves.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
-from partners.access import Scope
+from partners.access import Scope, can
+from partners.models import Role
 
 
 def _named_on_cohort(path=""):
@@ -53,4 +54,20 @@ SCOPES = {
 # Conditions OR-ed into other apps' scopes.
 EXTENSIONS = {
     "referrals.youngperson": _young_person_in_cohort_of,
+}
+
+
+# --- What a person may do ----------------------------------------------------------------------------------
+
+ACTION_UPDATERS = (Role.CASEWORKER, Role.MANAGER, Role.DECISION_MAKER)
+
+
+def update_plan_action(a, action):
+    """Mark a plan action done, dropped or open again: the VRU, or the staff of the organisation that owns it."""
+    return can(a, "manage_cohorts") or (a.organisation.pk == action.owner_id and a.has_role(*ACTION_UPDATERS))
+
+
+RULES = {
+    "cohorts.update_plan_action": (update_plan_action,
+                                   "Only the VRU or the organisation that owns this action can update it."),
 }

@@ -7,7 +7,6 @@ person joined, left or changed tier, review summaries, plan actions' description
 that named the member.
 """
 
-import pgtrigger
 from django.db.models import Exists, Value
 
 from referrals import retention as core
@@ -35,11 +34,8 @@ def _anonymise(batch: core.Batch) -> dict[str, int]:
             description=Value(ACTION_REMOVED), status_note=core.redacted("status_note")),
     }
     # Reviews and tier history are append-only for people; retention is the one writer allowed to blank their prose.
-    with pgtrigger.ignore("cohorts.Review:append_only", "cohorts.TierChange:append_only"):
-        counts["blanked_cohort_review"] = Review.objects.filter(membership_id__in=member_ids).update(
-            summary=core.redacted("summary"))
-        counts["blanked_tier_change"] = TierChange.objects.filter(membership_id__in=member_ids).update(
-            reason=core.redacted("reason"))
+    counts["blanked_cohort_review"] = core.blank_append_only(Review.objects.filter(membership_id__in=member_ids), "summary")
+    counts["blanked_tier_change"] = core.blank_append_only(TierChange.objects.filter(membership_id__in=member_ids), "reason")
     batch.forget_notifications(("cohort-member",), member_ids)
     return counts
 

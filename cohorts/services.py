@@ -11,7 +11,7 @@ and adds plan actions. The organisation that owns a plan action may update its s
 
 import functools
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -29,7 +29,6 @@ from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
 A = audit.AuditAction
 COHORT_KINDS = selectors.COHORT_KINDS
 # Who, in the organisation owning a plan action, may update its status.
-ACTION_UPDATERS = (Role.CASEWORKER, Role.MANAGER, Role.DECISION_MAKER)
 
 
 def _d(day):
@@ -312,23 +311,13 @@ def add_plan_action(acting, membership, *, strand, description, owner, due_on, n
     return action
 
 
-def may_update_action(acting, action) -> bool:
-    """The VRU, or the staff of the organisation that owns the action."""
-    acting = access.as_acting(acting)
-    if access.can(acting, "manage_cohorts"):
-        return True
-    return (acting.organisation is not None and acting.organisation.pk == action.owner_id
-            and acting.has_role(*ACTION_UPDATERS))
-
-
 @transaction.atomic
 def update_plan_action(acting, action, *, status, now, note=""):
     """Mark an action done, dropped (saying why) or open again."""
     acting = access.as_acting(acting)
     queryset = PlanAction.objects.select_for_update(of=("self",)).select_related("membership")
     action = access.get_visible_or_404(acting, queryset, pk=getattr(action, "pk", action))
-    if not may_update_action(acting, action):
-        raise PermissionDenied("Only the VRU or the organisation that owns this action can update it.")
+    access.require_to(acting, "cohorts.update_plan_action", action)
     note = _text(note)
     problems = {}
     if status not in rules.ACTION_STATUSES:

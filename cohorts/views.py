@@ -109,7 +109,8 @@ def member(request, pk):
     plan = selectors.plan_by_strand(item, day)
     for part in plan:
         for action in part["actions"]:
-            action.status_form = ActionStatusForm(action=action) if services.may_update_action(acting, action) else None
+            mine = access.may(acting, "cohorts.update_plan_action", action)
+            action.status_form = ActionStatusForm(action=action) if mine else None
     return render(request, "cohorts/member.html", {
         "member": item, "cohort": item.cohort, "today": day, "plan": plan,
         "history": item.tier_changes.all(), "reviews": item.reviews.all(),

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "partners.middleware.ActingOrganisationMiddleware",
+    "partners.middleware.DomainErrorsMiddleware",
     # Axes must be last: it turns a lockout into the response the user sees.
     "axes.middleware.AxesMiddleware",
 ]
@@ -246,6 +247,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The services' domain errors (partners.access.NotFound, NotAllowed) as 404 and 403 JSON.
+    "EXCEPTION_HANDLER": "partners.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": SERVICE_NAME + " API",

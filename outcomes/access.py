@@ -1,13 +1,88 @@
-"""Who sees diversion cases, interventions and programmes, in the terms of partners.access.
+"""What a person may see of diversion cases, interventions and programmes, and do to them, in the terms of
+partners.access.
 
-Registered with partners.access.register_scope when the app is ready (as cohorts/access.py registers its own);
-a case also shows its young person to the lead agency and the force, a condition OR-ed into the young person's
-scope (referrals/access.py).
+Registered with partners.access when the app is ready (outcomes/apps.py). Scopes: a case also shows its young
+person to the lead agency and the force, a condition OR-ed into the young person's scope (referrals/access.py).
+Rules: each reads only the acting person and the record's own fields (which organisation leads the case, which
+police organisation decided it, who proposed the breach), so a page may ask for every button at no query.
+Services call access.require_to, pages and serializers access.may. Whether the case's status allows the step is
+the state machine's (rules.next_status).
 """
 
 from django.db.models import Exists, OuterRef, Q
 
-from partners.access import Acting, Scope
+from partners.access import Acting, Scope, can
+
+from . import rules
+
+
+def _lead(a, case):
+    return a.organisation.pk == case.lead_organisation_id
+
+
+def _police(a, case):
+    return a.organisation.pk == case.police_organisation_id
+
+
+def work_case(a, case):
+    """The lead organisation's caseworkers and managers: propose a breach."""
+    return can(a, "work_allocations") and _lead(a, case)
+
+
+def record_missed_reason(a, case):
+    return can(a, "record_session") and _lead(a, case)
+
+
+def decide_breach(a, case):
+    """Confirm a breach or give a further chance: the lead's managers or the case's police decision makers."""
+    return can(a, "confirm_breach") and (_lead(a, case) or _police(a, case))
+
+
+def confirm_breach(a, case):
+    """Deciding, on a breach proposed by someone else (four eyes: rules.breach_confirmer_problem)."""
+    return (case.status == rules.BREACH_PROPOSED and decide_breach(a, case)
+            and rules.breach_confirmer_problem(case.breach_proposed_by_id, a.user.pk) is None)
+
+
+def record_reoffence(a, case):
+    return (can(a, "record_session") and _lead(a, case)) or (can(a, "decide_diversion") and _police(a, case))
+
+
+def change_conditions(a, case):
+    """Police set the contract's conditions when they divert a crime, so they may add to them and record them
+    met or missed as the contract goes on; the lead agency does the same as it works with the young person."""
+    return (can(a, "work_allocations") and _lead(a, case)) or (can(a, "decide_diversion") and _police(a, case))
+
+
+def police_decide(a, case):
+    """Receive a case sent back, record the police outcome, close the case: its own police organisation only."""
+    return can(a, "decide_diversion") and _police(a, case)
+
+
+def record_work(a, intervention):
+    """Sessions, assessments and endings: the delivering organisation's caseworkers (the VRU sees, never records)."""
+    return can(a, "record_session") and a.organisation.pk == intervention.organisation_id
+
+
+RULES = {
+    "outcomes.work_case": (work_case, "Only the lead organisation's caseworkers and managers can do this."),
+    "outcomes.record_missed_reason": (record_missed_reason,
+                                      "Only the lead organisation's caseworkers record why a condition was missed."),
+    "outcomes.decide_breach": (decide_breach,
+                               "Only the lead organisation's managers or the police decision makers can decide this."),
+    "outcomes.confirm_breach": (confirm_breach, "Only a decision maker other than the proposer confirms a breach."),
+    "outcomes.record_reoffence": (record_reoffence,
+                                  "Only the lead organisation or the police organisation of the case can do this."),
+    "outcomes.propose_closure": (change_conditions,
+                                 "Only the lead organisation or the police decision maker can propose closure."),
+    "outcomes.change_conditions": (change_conditions, "Only the lead organisation's caseworkers and managers or the "
+                                   "police decision makers of the case can change its conditions."),
+    "outcomes.police_decide": (police_decide, "Only the police organisation that made the decision can do this."),
+    "outcomes.record_work": (record_work, "Only the organisation that delivers this intervention records its work."),
+}
+
+
+# --- Which records an organisation sees ------------------------------------------------------------
 
 
 def _young_person_in_case_of(a: Acting) -> Q:

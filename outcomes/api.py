@@ -5,7 +5,7 @@ Thin, as referrals/api.py: serializers parse and present; every read goes throug
 as the pages do. The caller is `request.acting` (a token acts for its organisation only). The error
 answers are core.api's: a service's ValidationError is 400 with field errors (non_field_errors when
 no field is to blame, e.g. a transition the case's status does not allow), PermissionDenied 403 (a role
-that may not do this at all), Http404 404 (not yours, or not there: one answer for both).
+that may not do this at all), access.NotFound 404 (not yours, or not there: one answer for both).
 
 Every detail route finds its record through a scoped queryset first, so a record the caller may not
 see is 404 before the service is asked (which then answers 403 to a role that sees it but may not act).

@@ -6,7 +6,6 @@ reasons, session reasons, corrections' reasons, re-referral reasons, police note
 the crime reference, which leads straight back to the police record of the young person.
 """
 
-import pgtrigger
 from django.db.models import Case, CharField, Exists, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 
@@ -47,18 +46,17 @@ def _anonymise(batch: core.Batch) -> dict[str, int]:
     }
     # Sessions, assessments, police outcomes and the case timeline are append-only for people; retention is
     # the one writer allowed to blank their prose, and only on these four tables.
-    with pgtrigger.ignore("outcomes.Session:append_only", "outcomes.Assessment:append_only",
-                          "outcomes.CaseEvent:append_only", "outcomes.PoliceOutcome:append_only"):
-        counts["blanked_police_outcome"] = PoliceOutcome.objects.filter(case_id__in=case_ids).filter(
-            core.has_text("notes")).update(notes=core.redacted("notes"))
-        counts["blanked_session"] = Session.objects.filter(intervention__in=interventions).filter(
-            core.has_text("reason", "correction_reason")).update(
-            reason=core.redacted("reason"), correction_reason=core.redacted("correction_reason"))
-        counts["blanked_assessment"] = Assessment.objects.filter(intervention__in=interventions).filter(
-            core.has_text("correction_reason")).update(correction_reason=core.redacted("correction_reason"))
-        counts["blanked_case_event"] = CaseEvent.objects.filter(case_id__in=case_ids).filter(
-            core.has_text("summary") | Q(detail__has_any_keys=list(core.FREE_TEXT_DETAIL_KEYS))).update(
-            summary=core.redacted("summary"), detail=core.JsonWithout("detail", core.FREE_TEXT_DETAIL_KEYS))
+    counts["blanked_police_outcome"] = core.blank_append_only(
+        PoliceOutcome.objects.filter(case_id__in=case_ids).filter(core.has_text("notes")), "notes")
+    counts["blanked_session"] = core.blank_append_only(
+        Session.objects.filter(intervention__in=interventions).filter(core.has_text("reason", "correction_reason")),
+        "reason", "correction_reason")
+    counts["blanked_assessment"] = core.blank_append_only(
+        Assessment.objects.filter(intervention__in=interventions).filter(core.has_text("correction_reason")),
+        "correction_reason")
+    counts["blanked_case_event"] = core.blank_append_only(
+        CaseEvent.objects.filter(case_id__in=case_ids).filter(
+            core.has_text("summary") | Q(detail__has_any_keys=list(core.FREE_TEXT_DETAIL_KEYS))), "summary", "detail")
     batch.forget_notifications(("case",), case_ids)
     return counts
 

@@ -105,31 +105,17 @@ def _case(acting, case, *, lock=True):
 def _own_intervention(acting, intervention, capability):
     """One of the acting organisation's interventions, locked. The VRU sees them all but delivers none."""
     acting = access.require_capability(acting, capability)
-    queryset = Intervention.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
-    return acting, access.get_visible_or_404(acting, queryset, pk=getattr(intervention, "pk", intervention))
+    queryset = Intervention.objects.select_for_update(of=("self",))
+    intervention = access.get_visible_or_404(acting, queryset, pk=getattr(intervention, "pk", intervention))
+    return access.require_to(acting, "outcomes.record_work", intervention, hide=True), intervention
 
 
-def _lead_staff(acting, case):
-    """A caseworker or manager of the case's lead organisation."""
-    if not access.can(acting, "work_allocations") or acting.organisation.pk != case.lead_organisation_id:
-        raise PermissionDenied("Only the lead organisation's caseworkers and managers can do this.")
-
-
-def _decider(acting, case):
-    """A police decision maker of the case's police organisation, or a manager of its lead organisation."""
-    acting = access.require_capability(acting, "confirm_breach")
+def _case_to(acting, action, case, capability):
+    """The case (404 if not visible), locked, if this person may do `action` to it (outcomes/access.py): 403 for a
+    role that never may (before the case is read), or for a case of which their organisation is not the one."""
+    acting = access.require_capability(acting, capability)
     case = _case(acting, case)
-    if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
-        raise PermissionDenied("Only the lead organisation's managers or the police decision makers can decide this.")
-    return acting, case
-
-
-def _police(acting, case):
-    acting = access.require_capability(acting, "decide_diversion")
-    case = _case(acting, case)
-    if acting.organisation.pk != case.police_organisation_id:
-        raise PermissionDenied("Only the police organisation that made the decision can do this.")
-    return acting, case
+    return access.require_to(acting, action, case), case
 
 
 def _outcome(outcome_code):
@@ -348,7 +334,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
             created_at=now,
         )
         audit.record(acting, A.CREATE, young_person, detail={"action": "start_case"})
-    # The case itself lets the lead agency and the force see the young person (partners/access.py).
+    # The case itself lets the lead agency and the force see the young person (outcomes/access.py).
 
     case = DiversionCase.objects.create(
         crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,
@@ -391,29 +377,13 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     return case
 
 
-def may_change_conditions(acting, case) -> bool:
-    """The lead agency's caseworkers and managers, and the police decision makers of the case's police organisation.
-
-    Police set the contract's conditions when they divert a crime, so they may add to them and record them
-    met or missed as the contract goes on; the lead agency does the same as it works with the young person.
-    """
-    acting = access.as_acting(acting)
-    org = getattr(acting.organisation, "pk", None)
-    return bool(org) and (
-        (access.can(acting, "work_allocations") and org == case.lead_organisation_id)
-        or (access.can(acting, "decide_diversion") and org == case.police_organisation_id)
-    )
-
-
 def _condition_case(acting, case):
     """The case, locked, for a change to its conditions: 403 for a role that never changes them, 404 if not visible."""
     acting = access.as_acting(acting)
     if not (access.can(acting, "work_allocations") or access.can(acting, "decide_diversion")):
         raise PermissionDenied("Only caseworkers, managers and police decision makers change a case's conditions.")
     case = _case(acting, case)
-    if not may_change_conditions(acting, case):
-        raise PermissionDenied("Only the lead organisation's caseworkers and managers or the police decision makers "
-                               "of the case can change its conditions.")
+    access.require_to(acting, "outcomes.change_conditions", case)
     if case.status not in rules.ACTIVE_STATUSES:
         raise ValidationError(f"This case is {rules.STATUS_LABELS[case.status]}: its conditions cannot change.", code="status")
     return acting, case
@@ -561,9 +531,11 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         if existing is not None:
             return existing
     today = clock.today(now)
-    ours = Allocation.objects.select_for_update(of=("self",)).filter(organisation=acting.organisation)
-    allocation = access.get_object_or_404_in(ours.select_related("referral", "organisation"),
-                                             pk=getattr(allocation, "pk", allocation))
+    allocations = Allocation.objects.select_for_update(of=("self",)).select_related("referral", "organisation")
+    allocation = allocations.filter(pk=getattr(allocation, "pk", allocation)).first()
+    if allocation is None:
+        raise access.NotFound("No such allocation.")
+    access.require_to(acting, "referrals.work_allocation", allocation, hide=True)  # another's: as if there were none
     if allocation.state != Allocation.State.ACCEPTED:
         raise ValidationError("Accept the allocation before starting work.", code="state")
     started = Intervention.objects.filter(allocation=allocation).first()
@@ -937,8 +909,7 @@ def record_reoffence(acting, case, *, offence_date, crime_reference, now, idempo
 
 def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     case = _case(acting, case)
-    if acting.organisation.pk not in (case.lead_organisation_id, case.police_organisation_id):
-        raise PermissionDenied("Only the lead organisation or the police organisation of the case can do this.")
+    access.require_to(acting, "outcomes.record_reoffence", case)
     today = clock.today(now)
     problems = {}
     if _blank(crime_reference):
@@ -968,10 +939,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
 
 @transaction.atomic
 def record_missed_reason(acting, condition, *, reason, now):
-    acting = access.require_capability(acting, "record_session")
-    case = _case(acting, condition.case_id)
-    if acting.organisation.pk != case.lead_organisation_id:
-        raise PermissionDenied("Only the lead organisation's caseworkers record why a condition was missed.")
+    acting, case = _case_to(acting, "outcomes.record_missed_reason", condition.case_id, "record_session")
     condition = Condition.objects.select_for_update().get(pk=condition.pk, case=case)
     if _blank(reason):
         raise ValidationError({"reason": "Explain why the condition was missed"})
@@ -997,7 +965,7 @@ def propose_breach(acting, case, *, reason, now):
     else:
         acting = access.as_acting(acting)
         case = _case(acting, case)
-        _lead_staff(acting, case)
+        access.require_to(acting, "outcomes.work_case", case)
     if _blank(reason):
         raise ValidationError({"reason": "Explain why a breach is proposed"})
     _transition(case, rules.PROPOSE_BREACH)
@@ -1018,7 +986,7 @@ def propose_breach(acting, case, *, reason, now):
 @transaction.atomic
 def confirm_breach(acting, case, *, reason, now):
     """A person other than the proposer confirms: the case goes back to police, who must receive it by the deadline."""
-    acting, case = _decider(acting, case)
+    acting, case = _case_to(acting, "outcomes.decide_breach", case, "confirm_breach")
     problem = rules.breach_confirmer_problem(case.breach_proposed_by_id, acting.user.pk)
     if problem:
         raise ValidationError(problem, code="same_person")
@@ -1041,7 +1009,7 @@ def confirm_breach(acting, case, *, reason, now):
 @transaction.atomic
 def further_chance(acting, case, *, condition, new_due_on, reason, now):
     """Instead of a breach: one condition gets a new due date and the case is active again."""
-    acting, case = _decider(acting, case)
+    acting, case = _case_to(acting, "outcomes.decide_breach", case, "confirm_breach")
     today = clock.today(now)
     condition = Condition.objects.select_for_update().filter(pk=getattr(condition, "pk", condition), case=case).first()
     problems = {}
@@ -1073,7 +1041,7 @@ def further_chance(acting, case, *, condition, new_due_on, reason, now):
 
 @transaction.atomic
 def receive_rereferral(acting, case, *, now):
-    acting, case = _police(acting, case)
+    acting, case = _case_to(acting, "outcomes.police_decide", case, "decide_diversion")
     re_referral = ReReferral.objects.select_for_update().filter(case=case).first()
     if re_referral is None:
         raise ValidationError("This case has not been re-referred to police.", code="not_re_referred")
@@ -1091,7 +1059,7 @@ def receive_rereferral(acting, case, *, now):
 @transaction.atomic
 def record_police_outcome(acting, case, *, outcome_code, notes, now):
     """The end of a failed diversion: the outcome police reached, never one that says the diversion succeeded."""
-    acting, case = _police(acting, case)
+    acting, case = _case_to(acting, "outcomes.police_decide", case, "decide_diversion")
     outcome = _outcome(outcome_code)
     _check_transition(case, rules.RECORD_OUTCOME)
     problem = rules.outcome_fits_case(rules.RE_REFERRED, outcome.code, case.pathway.closing_outcome.code,
@@ -1121,10 +1089,7 @@ def propose_closure(case, *, now, acting=None):
     else:
         acting = access.as_acting(acting)
         case = _case(acting, case)
-        if not (access.can(acting, "work_allocations") and acting.organisation.pk == case.lead_organisation_id) and not (
-            access.can(acting, "decide_diversion") and acting.organisation.pk == case.police_organisation_id
-        ):
-            raise PermissionDenied("Only the lead organisation or the police decision maker can propose closure.")
+        access.require_to(acting, "outcomes.propose_closure", case)
     _check_transition(case, rules.PROPOSE_CLOSURE)
     if today < case.end_date:
         raise ValidationError(f"The contract ends on {_d(case.end_date)}: closure can be proposed from then.", code="too_early")
@@ -1145,7 +1110,7 @@ def propose_closure(case, *, now, acting=None):
 
 @transaction.atomic
 def close_case(acting, case, *, outcome_code, now):
-    acting, case = _police(acting, case)
+    acting, case = _case_to(acting, "outcomes.police_decide", case, "decide_diversion")
     outcome = _outcome(outcome_code)
     _check_transition(case, rules.CLOSE)
     problem = rules.outcome_fits_case(rules.COMPLETED, outcome.code, case.pathway.closing_outcome.code,

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,28 +48,26 @@ def cases(request):
 
 
 def _flags(acting, case):
-    """Which actions this person may take on this case now (the services check again)."""
-    org = acting.organisation.pk if acting.organisation else None
-    lead, police = org == case.lead_organisation_id, org == case.police_organisation_id
-    can = {name: access.can(acting, name) for name in ("record_session", "work_allocations", "confirm_breach",
-                                                       "decide_diversion")}
+    """Which actions this person may take on this case now: who from the policy (outcomes/access.py), when from the
+    case's state machine (rules.allowed_actions). The services check both again."""
+    def may(action):
+        return access.may(acting, action, case)
+
     status = case.status
+    allowed = rules.allowed_actions(status)
     re_referral = getattr(case, "re_referral", None)
-    proposed = status == rules.BREACH_PROPOSED
-    decider = (lead or police) and can["confirm_breach"]
+    police = may("outcomes.police_decide")
     return {
-        "can_reason": lead and can["record_session"],
-        "can_propose": lead and can["work_allocations"] and status in (rules.ACTIVE, rules.AT_RISK),
-        "proposer": proposed and case.breach_proposed_by_id == acting.user.pk,
-        "can_confirm": proposed and decider and case.breach_proposed_by_id != acting.user.pk,
-        "can_further_chance": decider and status in (rules.AT_RISK, rules.BREACH_PROPOSED),
-        "can_reoffence": ((lead and can["record_session"]) or (police and can["decide_diversion"]))
-        and status in (rules.ACTIVE, rules.AT_RISK, rules.BREACH_PROPOSED),
-        "can_close": police and can["decide_diversion"] and status == rules.CLOSURE_PROPOSED,
-        "can_receive": police and can["decide_diversion"] and status == rules.RE_REFERRED
-        and re_referral is not None and re_referral.received_at is None,
-        "can_outcome": police and can["decide_diversion"] and status == rules.RE_REFERRED,
-        "can_conditions": status in rules.ACTIVE_STATUSES and services.may_change_conditions(acting, case),
+        "can_reason": may("outcomes.record_missed_reason"),
+        "can_propose": rules.PROPOSE_BREACH in allowed and may("outcomes.work_case"),
+        "proposer": status == rules.BREACH_PROPOSED and case.breach_proposed_by_id == acting.user.pk,
+        "can_confirm": may("outcomes.confirm_breach"),
+        "can_further_chance": rules.FURTHER_CHANCE in allowed and may("outcomes.decide_breach"),
+        "can_reoffence": status in (rules.ACTIVE, rules.AT_RISK, rules.BREACH_PROPOSED) and may("outcomes.record_reoffence"),
+        "can_close": rules.CLOSE in allowed and police,
+        "can_receive": police and status == rules.RE_REFERRED and re_referral is not None and re_referral.received_at is None,
+        "can_outcome": rules.RECORD_OUTCOME in allowed and police,
+        "can_conditions": status in rules.ACTIVE_STATUSES and may("outcomes.change_conditions"),
     }
 
 
@@ -221,9 +219,7 @@ def rereferrals(request):
 def _case_for_conditions(acting, pk):
     """The case (404 if not visible) and 403 unless this person may change its conditions."""
     item = access.get_visible_or_404(acting, DiversionCase.objects.select_related("young_person", "pathway"), pk=pk)
-    if not services.may_change_conditions(acting, item):
-        raise PermissionDenied("Only the lead agency's caseworkers and managers or the case's police decision makers "
-                               "change its conditions.")
+    access.require_to(acting, "outcomes.change_conditions", item)
     return item
 
 

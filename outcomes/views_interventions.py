@@ -23,7 +23,7 @@ from . import rules, selectors, services
 from .forms import AssessmentForm, CorrectSessionForm, SessionForm
 from .forms_work import ENDINGS, EndForm, StartWorkForm
 from .models import Intervention, Session
-from .views_common import may_see_cases, require_case_reader
+from .views_common import require_case_reader
 
 PAGE_SIZE = 50
 TEMPLATE = "outcomes/intervention.html"
@@ -57,13 +57,13 @@ def caseload(request):
 
 def _context(request, intervention, **forms):
     acting = request.acting
-    mine = access.can(acting, "record_session") and intervention.organisation_id == acting.organisation.pk
+    mine = access.may(acting, "outcomes.record_work", intervention)
     live = intervention.status not in services.ENDED
     error_form = next((form for form in forms.values() if form.errors), None)
     return {
         "intervention": intervention, "today": clock.today(), "can_record": mine and live, "can_correct": mine,
         "sessions": intervention.sessions.all(), "assessments": intervention.assessments.all(),
-        "case_link": intervention.case_id is not None and may_see_cases(acting),
+        "case_link": intervention.case_id is not None and access.can(acting, "view_cases"),
         "session_form": forms.get("session") or SessionForm(),
         "assessment_form": forms.get("assessment") or AssessmentForm(),
         "error_form": error_form,
@@ -124,7 +124,7 @@ def _end(request, pk, ending):
     """The confirmation page of one ending: what happens next, the date, a required outcome note."""
     acting = access.require_capability(request.acting, "record_session")
     item = selectors.intervention_detail(acting, pk)
-    if item.organisation_id != acting.organisation.pk:
+    if not access.may(acting, "outcomes.record_work", item):
         raise Http404("No such record.")  # the VRU sees every intervention; only the delivering organisation ends one
     form = EndForm(request.POST or None, ending=ending)
     if request.method == "POST" and form.is_valid():

@@ -1,9 +1,10 @@
 """The one access policy of the portal.
 
-Every view, API endpoint, task and export asks this module three questions:
+Every view, API endpoint, task and export asks this module four questions:
 - may this person, acting for this organisation, do this kind of thing at all (`can`)?
 - which records of a queryset may they see (`visible`)?
-- may they see this one record (`require`, which answers 404, never a hint)?
+- may they see this one record (`require`, which answers "not found", never a hint)?
+- may they do this to this record (`may` for a page's flags, `require_to` in services)?
 
 What an organisation sees follows live relations, written as conditions in each model's
 scope (SCOPES, which each app fills from its access.py): a referral it made, an allocation
@@ -22,11 +23,25 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
 
 from .models import Organisation, OrganisationKind, Role
 
 SESSION_KEY = "acting_organisation_id"
+
+
+class NotFound(Exception):
+    """No such record, or not this person's: one answer for both. Pages answer 404 (partners.middleware), the
+    API a 404 JSON (partners.api_errors). Not Http404, so that services and selectors know nothing of the web."""
+
+    denial = None  # the audit event of a refused action that answers "not found" (require_to(..., hide=True))
+
+
+class NotAllowed(PermissionDenied):
+    """A person who may see a record but not do this to it: 403, with a message a person can read."""
+
+    def __init__(self, message, *, denial=None):
+        super().__init__(message)
+        self.denial = denial
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,9 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "onboard_organisations": lambda a: a.is_vru and a.has_role(R.ORG_ADMIN),
     # The programmes a partner runs (outcomes/programmes.py): what its interventions are chosen from.
     "manage_programmes": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.ORG_ADMIN, R.MANAGER),
+    # The case pages: police decision makers, the lead agencies' caseworkers and managers, the VRU's triagers and
+    # managers. Which cases each sees is the scope's business; a school or an administrator gets 403.
+    "view_cases": lambda a: any(CAPABILITIES[c](a) for c in ("decide_diversion", "work_allocations", "triage")),
 }
 
 
@@ -126,6 +144,78 @@ def require_capability(who, capability: str) -> Acting:
     if not can(who, capability):
         raise PermissionDenied(f"Your role does not allow this: {capability}.")
     return as_acting(who)
+
+
+# --- What a person may do to one record -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`allows(acting, obj)`: a pure function of who is acting and the record's own fields (no query of its own,
+    so a page may ask it for every button). `message`: what a person is told when they may not."""
+
+    allows: Callable[[Acting, object], bool]
+    message: str
+
+
+# Keyed by "app_label.verb". Each app registers its own from its access.py when it is ready (see its apps.py).
+ACTIONS: dict[str, Rule] = {}
+
+
+def register_rule(action: str, rule: Callable[[Acting, object], bool], message: str = "You may not do this."):
+    ACTIONS[action] = Rule(rule, message)
+
+
+def may(who, action: str, obj) -> bool:
+    """May this person do `action` to `obj`? For a page's or a serializer's flags: never audited, so that showing
+    a button costs no query (services call require_to, which audits a refusal)."""
+    if action not in ACTIONS:
+        raise KeyError(f"Unknown action: {action}")
+    acting = as_acting(who)
+    return acting.organisation is not None and acting.user is not None and bool(ACTIONS[action].allows(acting, obj))
+
+
+def require_to(who, action: str, obj, *, hide: bool = False) -> Acting:
+    """The Acting if this person may do `action` to `obj`; otherwise NotAllowed (403) with the rule's message, or,
+    with `hide`, NotFound for a record whose very existence the person must not learn (another's allocation).
+
+    A refusal is audited (AuditAction.DENIED, one insert). An allowed action is not audited here: the service's
+    own event of what it did is the record of it, so an allowed action costs no query more than before. A refusal
+    inside a transaction is rolled back with it; the web and API error handlers write it again (keep_denial).
+    """
+    acting = as_acting(who)
+    if may(acting, action, obj):
+        return acting
+    from . import audit
+
+    denial = audit.record(acting, audit.AuditAction.DENIED, obj, detail={"action": action})
+    if hide:
+        error = NotFound("No such record.")
+        error.denial = denial
+        raise error
+    raise NotAllowed(ACTIONS[action].message, denial=denial)
+
+
+def keep_denial(error):
+    """Write again the audit event of a refusal whose transaction was rolled back (the error handlers call this)."""
+    from .models import AuditEvent
+
+    denial = getattr(error, "denial", None)
+    if denial is not None and not AuditEvent.objects.filter(pk=denial.pk).exists():
+        denial.save(force_insert=True)
+
+
+def _is_own_token(a: Acting, token) -> bool:
+    return token.user_id == a.user.pk
+
+
+register_rule("partners.revoke_token",
+              lambda a, token: _is_own_token(a, token)
+              or (a.organisation.pk == token.organisation_id and a.has_role(R.ORG_ADMIN)),
+              "Only the token's own person or an administrator of its organisation can revoke it.")
+# A token acts as its user: only an administrator gives one to another person of the organisation.
+register_rule("partners.make_token_for", lambda a, user: user.pk == a.user.pk or can(a, "manage_organisation"),
+              "Your role does not allow this: manage_organisation.")
 
 
 # --- Which records a person may see -------------------------------------------------
@@ -237,7 +327,7 @@ def require(who, action: str, obj: models.Model, queryset: models.QuerySet | Non
     """The record itself if this person may see it; otherwise 404, as if it did not exist."""
     qs = queryset if queryset is not None else type(obj)._default_manager.all()
     if obj is None or not visible(who, qs.filter(pk=obj.pk), action).exists():
-        raise Http404("No such record.")
+        raise NotFound("No such record.")
     return obj
 
 
@@ -247,7 +337,7 @@ def get_visible_or_404(who, queryset: models.QuerySet, action: str = "view", **l
     try:
         return scoped.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such record.") from None
+        raise NotFound("No such record.") from None
 
 
 def get_object_or_404_in(scoped: models.QuerySet, **lookup):
@@ -255,4 +345,4 @@ def get_object_or_404_in(scoped: models.QuerySet, **lookup):
     try:
         return scoped.get(**lookup)
     except (scoped.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such record.") from None
+        raise NotFound("No such record.") from None

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -111,7 +110,7 @@ def _repeat(idempotency_key, organisation=None):
         return None
     found = Invitation.objects.filter(idempotency_key=idempotency_key).select_related("user", "organisation").first()
     if found is not None and organisation is not None and found.organisation_id != organisation.pk:
-        raise Http404("No such invitation.")
+        raise access.NotFound("No such invitation.")
     return found
 
 

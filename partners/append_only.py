@@ -1,10 +1,10 @@
 """The database's own guard on the tables people never rewrite: the audit trail, the timelines, tier history.
 
 Every such model puts `append_only.triggers()` in its Meta. On PostgreSQL that refuses UPDATE and DELETE
-(row level, the "append_only" trigger that retention names in `pgtrigger.ignore` to blank prose) and TRUNCATE
-(statement level, "no_truncate": a row trigger never sees a TRUNCATE, with or without CASCADE). SQLite (the
-demo) has no triggers. A trigger only stops the owner's mistakes: the application's own role must also lack
-the privileges, which `manage.py db_roles` sets up (see partners/db_roles.py and the README).
+(row level, the "append_only" trigger, which only the retention_blank function has stand aside, to blank
+prose) and TRUNCATE (statement level, "no_truncate": a row trigger never sees a TRUNCATE, with or without
+CASCADE). SQLite (the demo) has no triggers. A trigger only stops the owner's mistakes: the application's own
+role must also lack the privileges, which `manage.py db_roles` sets up (see partners/db_roles.py and the README).
 """
 
 import pgtrigger

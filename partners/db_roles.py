@@ -4,20 +4,20 @@ The append-only triggers (partners/append_only.py) refuse UPDATE, DELETE and TRU
 disable them (ALTER TABLE … DISABLE TRIGGER), a superuser can switch them off for a session
 (session_replication_role = replica), and anyone can set the `pgtrigger.ignore` variable the triggers read.
 So the application's role must lack the privileges themselves: it owns no table, is not a superuser, has no
-TRUNCATE anywhere, and on append-only tables may only read and add rows (and update the few prose columns
-that retention blanks). `sql()` is the whole set-up as text; it is safe to run again, e.g. after migrations.
+TRUNCATE anywhere, and on append-only tables may only read and add rows. Retention blanks prose there through
+the owner's retention_blank function (partners migration 0006), which writes only the removal note: UPDATE on
+a prose column would let anyone connected as the application set `pgtrigger.ignore` and rewrite a timeline.
+`sql()` is the whole set-up as text; it is safe to run again, e.g. after migrations.
 """
 
 import re
-
-from django.apps import apps
 
 from . import append_only
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-# Retention (referrals/, cohorts/, outcomes/ retention.py) blanks what people wrote on these append-only tables,
-# under pgtrigger.ignore. The application may update these columns of them and no others.
+# Retention (referrals/, cohorts/, outcomes/ retention.py) blanks what people wrote on these append-only tables.
+# The retention_blank function holds the same list (a test keeps the two equal) and blanks nothing else.
 RETENTION_BLANKS = {
     "referrals.ReferralEvent": ("summary", "detail"),
     "cohorts.Review": ("summary",),
@@ -27,6 +27,9 @@ RETENTION_BLANKS = {
     "outcomes.CaseEvent": ("summary", "detail"),
     "outcomes.PoliceOutcome": ("notes",),
 }
+
+# The application may run this as the owner (SECURITY DEFINER); nobody else may.
+BLANK_FUNCTION = "retention_blank(text, text[], bigint[])"
 
 ROLE_ATTRIBUTES = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 
@@ -43,14 +46,6 @@ def check_names(owner, app, schema="public"):
 
 def append_only_tables():
     return [model._meta.db_table for model in append_only.models()]
-
-
-def _retention_columns(table):
-    for label, fields in RETENTION_BLANKS.items():
-        model = apps.get_model(label)
-        if model._meta.db_table == table:
-            return [model._meta.get_field(name).column for name in fields]
-    return []
 
 
 def sql(owner, app, schema="public"):
@@ -82,14 +77,15 @@ def sql(owner, app, schema="public"):
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {app};",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM PUBLIC, {app};",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {app};",
-        "-- Append-only tables: read and add rows only (retention may blank the named prose columns).",
+        "-- Append-only tables: read and add rows only; no UPDATE of any column.",
     ]
     for table in append_only_tables():
+        # A table's REVOKE takes its column grants too (an earlier set-up gave some on prose columns).
         steps.append(f"REVOKE UPDATE, DELETE ON {schema}.{table} FROM {app};")
-        columns = _retention_columns(table)
-        if columns:
-            steps.append(f"GRANT UPDATE ({', '.join(columns)}) ON {schema}.{table} TO {app};")
     steps += [
+        "-- Retention blanks their prose through the owner's function, which writes only the removal note.",
+        f"REVOKE EXECUTE ON FUNCTION {schema}.{BLANK_FUNCTION} FROM PUBLIC;",
+        f"GRANT EXECUTE ON FUNCTION {schema}.{BLANK_FUNCTION} TO {app};",
         "-- Tables made by later migrations (run as the owner) get the ordinary grants; run this again after a",
         "-- migration that adds an append-only table, so it loses UPDATE and DELETE.",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app};",

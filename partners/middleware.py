@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from . import access
 from .access import SESSION_KEY, acting_for
 
 
@@ -30,3 +31,24 @@ class NoStoreMiddleware:
         if "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class DomainErrorsMiddleware:
+    """A service's or selector's domain error as the page a person sees: NotFound is the 404 page (as Http404 is),
+    NotAllowed goes on to Django's 403 page. Either way a refusal's audit event outlives its rolled-back transaction.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (access.NotFound, access.NotAllowed)):
+            access.keep_denial(exception)
+        if isinstance(exception, access.NotFound):
+            from core.error_pages import not_found
+
+            return not_found(request, exception)
+        return None

@@ -105,6 +105,8 @@ class AuditAction(models.TextChoices):
     # No longer written (visibility follows relations): kept so that older events keep their label.
     GRANT = "grant", "Permission granted"
     REVOKE = "revoke", "Permission revoked"
+    # A person refused something they tried to do (partners.access.require_to).
+    DENIED = "denied", "Refused"
 
 
 class AuditEvent(models.Model):

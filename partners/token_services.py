@@ -5,12 +5,11 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from . import access, audit
 from .idempotency import once
-from .models import ApiToken, Membership, Role
+from .models import ApiToken, Membership
 
 SECRET_BYTES = 32  # 256 random bits: 43 URL-safe characters
 PREFIX_LENGTH = 8
@@ -45,8 +44,7 @@ def create_token(acting, name, *, now=None, for_user=None, idempotency_key=None)
 
 def _create_token(acting, name, *, now, for_user):
     user = acting.user if for_user is None else for_user
-    if user.pk != acting.user.pk:
-        access.require_capability(acting, "manage_organisation")
+    access.require_to(acting, "partners.make_token_for", user)
     problems = {}
     if not user.is_active or not Membership.objects.filter(user=user, organisation=acting.organisation, active=True).exists():
         problems["user"] = "Select an active person of your organisation"
@@ -72,14 +70,9 @@ def revoke_token(acting, token, *, now=None):
     """Revoke a token: its own user, or an administrator of its organisation, may do so. Revoking twice is harmless."""
     acting = access.as_acting(acting)
     token = ApiToken.objects.select_for_update().filter(pk=token.pk).first()
-    if token is None or acting.user is None:
-        raise Http404("No such token.")
-    own = token.user_id == acting.user.pk
-    admin = (
-        acting.organisation is not None and acting.organisation.pk == token.organisation_id and acting.has_role(Role.ORG_ADMIN)
-    )
-    if not (own or admin):
-        raise Http404("No such token.")
+    if token is None:
+        raise access.NotFound("No such token.")
+    access.require_to(acting, "partners.revoke_token", token, hide=True)  # another's token: as if there were none
     if token.revoked_at is not None:
         return token
     token.revoked_at = now or timezone.now()

@@ -6,12 +6,13 @@ is `request.acting`: set by the session middleware, or by partners.api_auth for 
 for the token's organisation only).
 
 Errors: a service's ValidationError becomes 400 with field errors, a claim held by someone else 409,
-PermissionDenied 403 (a role that may not do this at all), Http404 404 (not yours, or not there).
+PermissionDenied 403 (a role that may not do this at all), access.NotFound 404 (not yours, or not there: see
+partners.api_errors).
 """
 
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -118,9 +119,8 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Rag.choices, allow_null=True))
     def get_rag(self, referral):
-        acting = self.context["request"].acting
-        allocated_to_us = any(a.organisation_id == acting.organisation.pk for a in _prefetched(referral).live_allocations)
-        return (referral.rag or None) if acting.is_vru or allocated_to_us else None
+        return (referral.rag or None) if access.may(self.context["request"].acting, "referrals.see_rag",
+                                                    _prefetched(referral)) else None
 
     def get_allocated_to(self, referral) -> str | None:
         live = _prefetched(referral).live_allocations
@@ -152,9 +152,6 @@ class DecisionSerializer(serializers.Serializer):
                                      help_text="For request_info: the question for the referrer.")
 
 
-def _not_others_drafts(acting, queryset):
-    """A draft is the referring organisation's alone until it is submitted (nothing is shared before then)."""
-    return queryset.exclude(Q(status=Status.DRAFT) & ~Q(referring_organisation_id=acting.organisation.pk))
 
 
 class ReferralPagination(CursorPagination):
@@ -176,7 +173,8 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     def get_queryset(self):
         if self.schema_only or self.acting.organisation is None:
             return Referral.objects.none()
-        queryset = _not_others_drafts(self.acting, selectors.referrals_for(self.acting))
+        # Another organisation's draft is not there: the scope (access.SCOPES["referrals.referral"]) says so.
+        queryset = selectors.referrals_for(self.acting)
         return queryset.prefetch_related(_live_allocations())
 
     def _respond(self, referral, status=http.HTTP_200_OK, headers=None):

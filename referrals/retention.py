@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-import pgtrigger
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import autodiscover_modules
@@ -144,6 +144,33 @@ class JsonWithout(Func):
         return f"json_remove({sql}, {paths})", (*params, *[f"$.{key}" for key in self.keys])
 
 
+def blank_append_only(queryset: models.QuerySet, *fields: str) -> int:
+    """Blank prose on the queryset's rows of an append-only table, as `redacted` and `JsonWithout` would; the row count.
+
+    On PostgreSQL the application's role may not UPDATE append-only tables (partners/db_roles.py), so this calls
+    the database's retention_blank (partners migration 0006), which can write nothing but the REMOVED note, an
+    empty field or a detail less its free-text keys. One statement either way. SQLite (the demo) has no triggers.
+    """
+    model = queryset.model
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.update(**{name: _blanked(model, name) for name in fields})
+    try:
+        ids, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. `case_id__in=[]`: no rows, and (as update() does) no query
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT retention_blank(%s, %s::text[], ARRAY({ids}))",
+                       [model._meta.db_table, [model._meta.get_field(name).column for name in fields], *params])
+        return cursor.fetchone()[0]
+
+
+def _blanked(model, name):
+    if isinstance(model._meta.get_field(name), models.JSONField):
+        return JsonWithout(name, FREE_TEXT_DETAIL_KEYS)
+    return redacted(name)
+
+
 def anonymised_births(people: list[int]) -> Case:
     """Each date of birth becomes 1 July of its year, in one UPDATE whatever the number of people."""
     years = sorted({d.year for d in YoungPerson.objects.filter(pk__in=people).values_list("date_of_birth", flat=True)})
@@ -191,9 +218,8 @@ def _anonymise_referrals(batch: Batch) -> dict[str, int]:
         hand_back_reason=redacted("hand_back_reason"))
     events = ReferralEvent.objects.filter(referral_id__in=referral_ids)
     # The timeline is append-only for people; retention is the one writer allowed to blank its prose.
-    with pgtrigger.ignore("referrals.ReferralEvent:append_only"):
-        counts["blanked_referral_event"] = events.filter(has_text("summary") | Q(detail__has_any_keys=list(
-            FREE_TEXT_DETAIL_KEYS))).update(summary=redacted("summary"), detail=JsonWithout("detail", FREE_TEXT_DETAIL_KEYS))
+    counts["blanked_referral_event"] = blank_append_only(
+        events.filter(has_text("summary") | Q(detail__has_any_keys=list(FREE_TEXT_DETAIL_KEYS))), "summary", "detail")
     counts["deleted_possible_match"] = _delete_matches(people, referral_ids)
     batch.forget_notifications(("decision", "overdue"), referral_ids)
     batch.forget_notifications(("allocation", "allocation-late"), allocation_ids)

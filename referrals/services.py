@@ -7,10 +7,9 @@ clock), checks access through partners.access, and raises ValidationError with a
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,8 +109,8 @@ def save_draft(acting, data, *, referral=None, now, idempotency_key=None):
         created = True
     else:
         # Our own drafts only: the VRU sees every referral, but a VRU member who refers must not edit a school's.
-        own = Referral.objects.select_for_update().filter(referring_organisation=acting.organisation)
-        referral = access.get_visible_or_404(acting, own, "view", pk=referral.pk)
+        referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), "view", pk=referral.pk)
+        access.require_to(acting, "referrals.act_as_referrer", referral, hide=True)
         if referral.status != Status.DRAFT:
             raise ValidationError("This referral has been submitted and can no longer be changed.", code="not_draft")
         created = False
@@ -237,8 +236,8 @@ def _flag_re_referral(referral, young_person_ids, *, today):
 @transaction.atomic
 def submit_referral(acting, referral, *, now):
     acting = access.require_capability(acting, "refer")
-    own = Referral.objects.select_for_update().filter(referring_organisation=acting.organisation)
-    referral = access.get_visible_or_404(acting, own, "view", pk=referral.pk)
+    referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), "view", pk=referral.pk)
+    access.require_to(acting, "referrals.act_as_referrer", referral, hide=True)
     if referral.status != Status.DRAFT:
         return referral  # a double-clicked submit: the first one did it
     concerns = list(referral.concerns.values_list("concern", flat=True))
@@ -517,8 +516,7 @@ def answer_info(acting, referral, answer, *, now, idempotency_key=None):
 
 def _answer_info(acting, referral, answer, *, now):
     referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), pk=referral.pk)
-    if referral.referring_organisation_id != acting.organisation.pk:
-        raise PermissionDenied("Only the referring organisation answers the VRU's questions.")
+    access.require_to(acting, "referrals.act_as_referrer", referral)
     if not (answer or "").strip():
         raise ValidationError({"answer": "Enter your answer"})
     if len(answer) > rules.ACCOUNT_MAX_CHARS:
@@ -571,10 +569,11 @@ def _allocation_for(acting, allocation_id, *, lock=True):
     qs = Allocation.objects.select_related("referral", "organisation")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    allocation = qs.filter(pk=allocation_id, organisation=acting.organisation).first()
+    allocation = qs.filter(pk=allocation_id).first()
     if allocation is None:
-        raise Http404("No such allocation.")
-    return acting, allocation
+        raise access.NotFound("No such allocation.")
+    # Another organisation's allocation: as if there were none (its existence says where a referral went).
+    return access.require_to(acting, "referrals.work_allocation", allocation, hide=True), allocation
 
 
 @transaction.atomic

@@ -328,7 +328,7 @@ def _detail_context(request, referral, answer_form=None):
     referral.work_events = list(
         ReferralEvent.objects.filter(referral=referral, kind__in=_WORK_EVENTS, shared_with_referrer=True).order_by("-at", "-id")
     )
-    is_referrer = referral.referring_organisation_id == getattr(acting.organisation, "pk", None) and access.can(acting, "refer")
+    is_referrer = access.may(acting, "referrals.act_as_referrer", referral)
     question = selectors.open_question(referral) if referral.status == Status.INFO_REQUESTED else None
     if question is not None and is_referrer and answer_form is None:
         answer_form = AnswerForm()

@@ -5,7 +5,6 @@ from django.shortcuts import render
 
 from cohorts import selectors as cohort_selectors
 from outcomes import selectors as outcome_selectors
-from outcomes.views_common import may_see_cases
 from partners import access
 from referrals import selectors
 
@@ -16,7 +15,7 @@ def young_person(request, pk):
     return render(request, "referrals/young_person.html", {
         "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
         "timeline": outcome_selectors.young_person_timeline(request.acting, person),
-        "case_links": may_see_cases(request.acting),
+        "case_links": access.can(request.acting, "view_cases"),
         "cohort_memberships": cohort_selectors.memberships_of(request.acting, person),
         "cohort_links": access.can(request.acting, "view_cohorts"),
     })

@@ -208,6 +208,21 @@ def test_the_owner_organisation_marks_its_action_done_from_the_member_page(clien
     assert (action.status, action.updated_by) == ("done", caseworker)
 
 
+def test_a_partner_that_does_not_own_the_action_is_refused_and_the_refusal_is_audited(client, decision_maker, member, yos):
+    """Police are on the cohort (they see the action) but do not own it: 403, no button, and a "Refused" event."""
+    action = services.add_plan_action(acting_for(member.added_by), member, strand="prevent", description="Mentoring",
+                                      owner=yos, due_on=datetime.date(2026, 12, 1), now=NOW)
+    client.force_login(decision_maker)
+    assert "Update the status" not in text(client.get(reverse("cohort-member", args=[member.pk])))
+    response = client.post(reverse("cohort-action-status", args=[action.pk]), {"status": "done", "note": "Not ours."})
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.status == "open"
+    refused = AuditEvent.objects.get(action="denied")
+    assert (refused.actor, refused.object_type, refused.object_id, refused.detail) == (
+        decision_maker, "cohorts.planaction", str(action.pk), {"action": "cohorts.update_plan_action"})
+
+
 # --- The young person's page ---------------------------------------------------------------------------------
 
 

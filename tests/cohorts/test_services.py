@@ -6,11 +6,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
-from django.http import Http404
 
 from cohorts import services
 from cohorts.models import CohortMembership, TierChange
-from partners.access import acting_for, visible
+from partners.access import NotFound, acting_for, visible
 from partners.models import AuditEvent
 from partners.models import OrganisationKind as K
 from referrals.models import YoungPerson
@@ -269,7 +268,7 @@ def test_the_owner_organisation_updates_its_actions_status_others_may_not(vru_ac
         "done", "Mentor allocated.", caseworker, LATER)
     with pytest.raises(PermissionDenied):  # police are on the cohort but do not own this action
         services.update_plan_action(acting_for(decision_maker), action, status="open", now=LATER)
-    with pytest.raises(Http404):  # not on the cohort at all
+    with pytest.raises(NotFound):  # not on the cohort at all
         services.update_plan_action(acting_for(outsider), action, status="open", now=LATER)
 
 

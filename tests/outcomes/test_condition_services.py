@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from outcomes import services
 from outcomes.models import CaseEvent, Condition
-from partners.access import acting_for
+from partners.access import NotFound, acting_for
 from partners.models import AuditEvent, Role
 from partners.models import OrganisationKind as K
 from tests.factories import OrganisationFactory, member
@@ -51,7 +50,7 @@ def test_the_lead_agencys_manager_adds_one_too(yos, case):
 
 def test_another_forces_decision_maker_gets_404_and_the_vru_may_see_but_not_add(triager, case):
     other = member(role=Role.DECISION_MAKER, organisation=OrganisationFactory(name="Other force", kind=K.POLICE))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         add(other, case)
     with pytest.raises(PermissionDenied):
         add(triager, case)

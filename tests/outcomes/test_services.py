@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification, OutboxMessage
@@ -26,7 +25,7 @@ from outcomes.models import (
     ReReferral,
     Session,
 )
-from partners.access import acting_for, visible
+from partners.access import NotFound, acting_for, visible
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals.models import Allocation, YoungPerson
@@ -311,7 +310,7 @@ def test_the_first_attended_session_engages_the_young_person(decision_maker, cas
 def test_only_the_delivering_organisations_caseworker_records_sessions(decision_maker, caseworker, yos_manager,
                                                                       other_caseworker, yos):
     intervention = start(decision_maker, yos).interventions.get()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.record_session(acting_for(other_caseworker), intervention, held_on=START, attendance="attended", now=NOW)
     with pytest.raises(PermissionDenied):
         services.record_session(acting_for(yos_manager), intervention, held_on=START, attendance="attended", now=NOW)
@@ -530,7 +529,7 @@ def test_a_manager_of_another_organisation_cannot_see_the_case_to_confirm(decisi
     case = start(decision_maker, yos)
     propose(caseworker, case)
     stranger = member(role=Role.MANAGER, organisation=other_yos, email="manager@yos-two.example.org")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.confirm_breach(acting_for(stranger), case, reason="Confirmed.", now=NOW)
 
 
@@ -548,7 +547,7 @@ def test_only_the_lead_agency_proposes_a_breach(decision_maker, other_caseworker
     case = start(decision_maker, yos)
     with pytest.raises(PermissionDenied):
         propose(decision_maker, case)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         propose(other_caseworker, case)
     case.refresh_from_db()
     assert case.status == "active"
@@ -668,7 +667,7 @@ def test_a_re_referred_case_cannot_record_outcome_22_but_can_record_a_charge(dec
 def test_another_forces_decision_maker_cannot_record_the_outcome(decision_maker, caseworker, yos):
     case = re_referred(decision_maker, caseworker, yos)
     other = member(role=Role.DECISION_MAKER, kind=K.POLICE, email="decisions@other-force.example.org")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.record_police_outcome(acting_for(other), case, outcome_code=1, notes="", now=NOW)
     assert selectors.rereferral_inbox(acting_for(other)).count() == 0
 
@@ -680,16 +679,16 @@ def test_a_school_sees_no_cases(decision_maker, caseworker, referrer, yos):
     case = start(decision_maker, yos)
     assert visible(referrer, DiversionCase.objects.all()).count() == 0
     assert selectors.cases_for(acting_for(referrer)).count() == 0
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.case_detail(acting_for(referrer), case.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.intervention_detail(acting_for(referrer), case.interventions.get().pk)
     assert [c.pk for c in selectors.cases_for(acting_for(caseworker))] == [case.pk]
 
 
 def test_another_partner_cannot_open_the_case(decision_maker, other_caseworker, yos):
     case = start(decision_maker, yos)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.case_detail(acting_for(other_caseworker), case.pk)
     assert selectors.caseload(acting_for(other_caseworker)).count() == 0
 
@@ -798,7 +797,7 @@ def test_a_young_persons_timeline_puts_cases_and_interventions_in_date_order(dec
     ]
     # The lead agency sees its case and intervention, not the school's referral.
     assert "referral" not in [e["kind"] for e in selectors.young_person_timeline(acting_for(caseworker), person)]
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.young_person_timeline(acting_for(referrer), f.YoungPersonFactory())
 
 

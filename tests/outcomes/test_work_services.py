@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from outcomes import services
 from outcomes.models import Intervention
-from partners.access import acting_for
+from partners.access import NotFound, acting_for
 from partners.models import AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals import selectors as referral_selectors
@@ -109,7 +108,7 @@ def test_another_organisations_allocation_is_404(referrer, triager, knife, casew
     other_yos = OrganisationFactory(name="Other YOS", kind=K.YOS)
     theirs = allocation_to(other_yos, referrer=referrer, triager=triager,
                            caseworker=member(role=Role.CASEWORKER, organisation=other_yos))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         start(caseworker, theirs, knife)
 
 

@@ -1,6 +1,7 @@
 """The access policy: who may do what, and which records each organisation sees."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -8,6 +9,7 @@ from guardian.shortcuts import assign_perm
 
 from cohorts.models import CohortMembership
 from partners import access
+from partners.access import NotFound
 from partners.models import AuditAction, AuditEvent, Role
 from partners.models import OrganisationKind as K
 from referrals.models import Allocation, Referral, YoungPerson
@@ -23,16 +25,17 @@ pytestmark = pytest.mark.django_db
     "kind,role,allowed",
     [
         (K.SCHOOL, Role.REFERRER, {"refer"}),
-        (K.VRU, Role.TRIAGER, {"triage", "manage_cohorts", "view_cohorts", "view_outbox"}),
+        (K.VRU, Role.TRIAGER, {"triage", "manage_cohorts", "view_cohorts", "view_outbox", "view_cases"}),
         (K.VRU, Role.MANAGER, {"triage", "manage_cohorts", "view_cohorts", "view_figures", "view_audit", "view_outbox",
-                                "view_jobs", "manage_population"}),
+                                "view_jobs", "manage_population", "view_cases"}),
         (K.VRU, Role.ORG_ADMIN, {"manage_organisation", "onboard_organisations"}),
         (K.YOS, Role.ORG_ADMIN, {"manage_organisation", "manage_programmes"}),
         (K.SCHOOL, Role.ORG_ADMIN, {"manage_organisation"}),
-        (K.YOS, Role.CASEWORKER, {"work_allocations", "record_session", "view_cohorts"}),
-        (K.YOS, Role.MANAGER, {"work_allocations", "confirm_breach", "view_figures", "view_cohorts", "manage_programmes"}),
-        (K.VOLUNTARY, Role.CASEWORKER, {"work_allocations", "record_session", "view_cohorts"}),
-        (K.POLICE, Role.DECISION_MAKER, {"decide_diversion", "confirm_breach", "view_cohorts"}),
+        (K.YOS, Role.CASEWORKER, {"work_allocations", "record_session", "view_cohorts", "view_cases"}),
+        (K.YOS, Role.MANAGER, {"work_allocations", "confirm_breach", "view_figures", "view_cohorts", "manage_programmes",
+                                  "view_cases"}),
+        (K.VOLUNTARY, Role.CASEWORKER, {"work_allocations", "record_session", "view_cohorts", "view_cases"}),
+        (K.POLICE, Role.DECISION_MAKER, {"decide_diversion", "confirm_breach", "view_cohorts", "view_cases"}),
         (K.POLICE, Role.REFERRER, {"refer"}),
         (K.SCHOOL, Role.MANAGER, {"view_figures"}),
     ],
@@ -78,7 +81,7 @@ def test_a_school_sees_only_its_own_referrals(referrer, other_referrer):
     theirs = ReferralFactory(created_by=other_referrer)
     assert list(access.visible(referrer, Referral.objects.all())) == [mine]
     assert access.require(referrer, "view", mine) == mine
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access.require(referrer, "view", theirs)
 
 
@@ -101,7 +104,7 @@ def test_a_partner_sees_a_referral_and_its_young_person_only_while_its_allocatio
     Allocation.objects.filter(pk=allocation.pk).update(state="handed_back", hand_back_reason="No capacity.")
     assert access.visible(caseworker, Referral.objects.all()).count() == 0
     assert access.visible(caseworker, YoungPerson.objects.all()).count() == 0
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access.require(caseworker, "view", referral)
 
 
@@ -168,7 +171,7 @@ def test_visibility_answers_only_what_a_person_may_see(referrer):
 def test_get_visible_or_404_answers_the_same_for_missing_and_not_yours(referrer, other_referrer):
     theirs = ReferralFactory(created_by=other_referrer)
     for pk in (theirs.pk, 987654321, "not-a-number"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             access.get_visible_or_404(referrer, Referral.objects.all(), pk=pk)
 
 
@@ -184,3 +187,53 @@ def test_a_draft_is_seen_only_by_its_own_organisation(triager, referrer, other_r
     assert list(access.visible(referrer, Referral.objects.all())) == [draft]
     assert access.visible(triager, Referral.objects.all()).count() == 0
     assert access.visible(other_referrer, Referral.objects.all()).count() == 0
+
+
+# --- What a person may do to one record (access.may, access.require_to) --------------------------------------
+
+
+def test_require_to_refuses_in_plain_english_and_leaves_one_refused_event(referrer, other_referrer):
+    mine, theirs = ReferralFactory(created_by=referrer), ReferralFactory(created_by=other_referrer)
+    acting = access.acting_for(referrer)
+    assert access.require_to(acting, "referrals.act_as_referrer", mine) == acting
+    assert not AuditEvent.objects.exists()  # an allowed action is audited by the service that does it
+    with pytest.raises(access.NotAllowed) as refused:
+        access.require_to(acting, "referrals.act_as_referrer", theirs)
+    assert isinstance(refused.value, PermissionDenied)
+    assert str(refused.value) == "Only the referring organisation answers the VRU's questions."
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.object_id, event.detail) == (
+        AuditAction.DENIED, referrer, str(theirs.pk), {"action": "referrals.act_as_referrer"})
+
+
+def test_a_hidden_refusal_is_not_found_which_is_no_http404(referrer, other_referrer):
+    theirs = ReferralFactory(created_by=other_referrer)
+    assert not issubclass(access.NotFound, Http404)
+    with pytest.raises(access.NotFound):
+        access.require_to(referrer, "referrals.act_as_referrer", theirs, hide=True)
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED).count() == 1
+
+
+def test_a_refusal_rolled_back_with_its_transaction_is_written_again_once(referrer, other_referrer):
+    theirs = ReferralFactory(created_by=other_referrer)
+    with pytest.raises(access.NotAllowed) as refused, transaction.atomic():
+        access.require_to(referrer, "referrals.act_as_referrer", theirs)
+    assert not AuditEvent.objects.exists()
+    access.keep_denial(refused.value)
+    access.keep_denial(refused.value)
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED).count() == 1
+
+
+def test_may_asks_no_query_and_audits_nothing(referrer, django_assert_num_queries):
+    mine = ReferralFactory(created_by=referrer)
+    acting = access.acting_for(referrer)
+    with django_assert_num_queries(0):
+        assert access.may(acting, "referrals.act_as_referrer", mine)
+        assert not access.may(access.NOBODY, "referrals.act_as_referrer", mine)
+
+
+def test_the_api_answers_a_services_not_found_with_a_404_json():
+    from partners.api_errors import exception_handler
+
+    response = exception_handler(access.NotFound("No such record."), {})
+    assert (response.status_code, response.data) == (404, {"detail": "No such record."})

@@ -6,14 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partners import admin_services as admin
 from partners import rules, token_services
-from partners.access import acting_for, can
+from partners.access import NotFound, acting_for, can
 from partners.models import ApiToken, AuditEvent, Invitation, Membership, Organisation, Role, User
 from partners.models import OrganisationKind as K
 from tests.factories import TEST_PASSWORD, member
@@ -160,11 +159,11 @@ def test_an_administrator_changes_anothers_roles_but_never_their_own(school_admi
 
 
 def test_another_organisations_person_answers_404(school_admin, other_referrer):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         admin.change_roles(acting_for(school_admin), other_referrer, [Role.REFERRER])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         admin.deactivate_person(acting_for(school_admin), other_referrer, now=NOW)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         admin.resend_invitation(acting_for(school_admin), other_referrer, now=NOW)
 
 

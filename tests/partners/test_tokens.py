@@ -5,12 +5,11 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.http import Http404
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from partners import token_services
-from partners.access import acting_for
+from partners.access import NotFound, acting_for
 from partners.management.commands.create_api_token import Command
 from partners.models import ApiToken, AuditAction, AuditEvent, Role
 from tests.factories import member
@@ -50,10 +49,10 @@ def test_a_token_needs_a_name_and_a_membership(referrer):
 
 def test_the_owner_or_an_organisation_admin_revokes_and_nobody_else(referrer, other_referrer, school):
     token, _ = token_services.create_token(acting_for(referrer), "To revoke")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         token_services.revoke_token(acting_for(other_referrer), token)
     colleague = member(role=Role.REFERRER, organisation=school)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         token_services.revoke_token(acting_for(colleague), token)
     admin = member(role=Role.ORG_ADMIN, organisation=school)
     revoked = token_services.revoke_token(acting_for(admin), token)

@@ -8,12 +8,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.access import acting_for
+from partners.access import NotFound, acting_for
 from partners.models import AuditAction, AuditEvent, Role
 from referrals import services
 from referrals.models import Allocation, Referral, ReferralConcern, ReferralEvent, Status
@@ -499,9 +498,9 @@ def test_a_vru_referrer_cannot_change_or_submit_a_schools_draft(client, referrer
     """The VRU sees every referral, but a VRU member who also refers must not edit another organisation's draft."""
     draft = complete_draft(referrer)
     vru_referrer = member(role=Role.REFERRER, organisation=vru, email="vru-referrer@test.example.org")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.save_draft(acting_for(vru_referrer), {"account": "Changed"}, referral=draft, now=timezone.now())
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.submit_referral(acting_for(vru_referrer), draft, now=timezone.now())
     client.force_login(vru_referrer)
     assert client.post(step_url(draft, "concern"), concern_answers(account="Changed")).status_code == 404

@@ -5,10 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from notifications.models import Notification, OutboxMessage
-from partners.access import acting_for, visible
+from partners.access import NotFound, acting_for, visible
 from partners.models import AuditAction, AuditEvent
 from referrals import services
 from referrals.models import Allocation, PossibleMatch, Referral, ReferralEvent, Status, YoungPerson
@@ -230,7 +229,7 @@ def test_only_triagers_decide_and_only_the_referrer_answers(referrer, other_refe
     with pytest.raises(PermissionDenied):
         services.claim(acting_for(caseworker), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="request_info", question="?", now=NOW)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.answer_info(acting_for(other_referrer), referral, "Not mine", now=NOW)
 
 
