@@ -39,7 +39,7 @@ from outcomes.models import (
     Pathway,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from partners.models import Membership, Organisation, User
@@ -235,7 +235,7 @@ class Loader:
             ("guardian_groupobjectpermission (comparison)", self.generic_grants),
             ("outcomes_diversioncase", self.cases),
             ("outcomes_condition", self.conditions),
-            ("outcomes_rereferral + policeoutcome + caseevent", self.case_history),
+            ("outcomes_returntopolice + policeoutcome + caseevent", self.case_history),
             ("outcomes_intervention", self.interventions),
             ("outcomes_session", self.sessions),
             ("outcomes_assessment", self.assessments),
@@ -535,7 +535,7 @@ class Loader:
             "lead_organisation_id": "f.lead", "police_organisation_id": "f.police",
             "decision_maker_id": "(%(first_user)s::bigint[])[f.police]", "status": "f.status",
             "admission": "true", "sufficient_evidence": "true", "history": f"'{outcome_rules.HISTORY_NONE}'",
-            "start_date": "f.start_day", "contract_months": "4", "end_date": "f.end_day", "rereferral_deadline": "f.deadline",
+            "start_date": "f.start_day", "contract_months": "4", "end_date": "f.end_day", "return_deadline": "f.deadline",
             "deadline_acknowledged": "f.end_day > f.deadline",
             "at_risk_since": f"CASE WHEN f.status = 'at_risk' THEN %(today)s::date - {r(72, 20, 'f.c')} END",
             "closed_at": "CASE WHEN f.status IN ('completed', 'outcome_recorded') THEN (f.end_day + 10)::timestamptz END",
@@ -577,10 +577,10 @@ class Loader:
         }, "FROM outcomes_diversioncase AS c")
 
     def case_history(self):
-        n = self.insert(ReReferral, {
-            "case_id": "c.id", "re_referred_at": "least(c.end_date + 5, %(today)s::date)::timestamptz",
+        n = self.insert(ReturnToPolice, {
+            "case_id": "c.id", "returned_at": "least(c.end_date + 5, %(today)s::date)::timestamptz",
             "confirmed_by_id": "c.decision_maker_id",
-            "reason": "'The young person did not attend the sessions agreed.'", "deadline": "c.rereferral_deadline",
+            "reason": "'The young person did not attend the sessions agreed.'", "deadline": "c.return_deadline",
             "received_at": "CASE WHEN c.status = 'outcome_recorded' THEN (c.end_date + 7)::timestamptz END",
             "received_by_id": "CASE WHEN c.status = 'outcome_recorded' THEN c.decision_maker_id END",
         }, "FROM outcomes_diversioncase AS c WHERE c.status IN ('re_referred', 'outcome_recorded')")
@@ -589,10 +589,10 @@ class Loader:
             "recorded_by_id": "c.decision_maker_id", "recorded_at": "c.closed_at",
         }, "FROM outcomes_diversioncase AS c WHERE c.status IN ('completed', 'outcome_recorded')")
         return n + self.insert(CaseEvent, {
-            "case_id": "c.id", "kind": "'started'", "at": "c.created_at", "actor_id": "c.decision_maker_id",
-            "organisation_id": "c.police_organisation_id",
+            "case_id": "c.id", "kind": f"'{CaseEvent.Kind.STARTED.value}'", "at": "c.created_at",
+            "actor_id": "c.decision_maker_id", "organisation_id": "c.police_organisation_id",
             "summary": "'Case started: contract ' || c.start_date || ' to ' || c.end_date"
-                       " || ', re-referral deadline ' || c.rereferral_deadline",
+                       " || ', return-to-police deadline ' || c.return_deadline",
         }, "FROM outcomes_diversioncase AS c")
 
     # --- interventions and sessions -----------------------------------------------------------------------

@@ -350,7 +350,7 @@ def jobs(scale):
     live = DiversionCase.objects.filter(status__in=[outcome_rules.ACTIVE, outcome_rules.AT_RISK]).count()
     waiting = DiversionCase.objects.filter(
         Q(status__in=outcome_rules.ACTIVE_STATUSES)
-        | Q(status=outcome_rules.RE_REFERRED, re_referral__received_at__isnull=True)).count()
+        | Q(status=outcome_rules.RETURNED_TO_POLICE, return_to_police__received_at__isnull=True)).count()
     sweep = job(scale, "compliance_sweep", live)
     sweep["cases"] = (sweep["counts"] or {}).get("checked", live)
     return {"compliance_sweep": sweep, "deadline_job": job(scale, "deadline_warnings", waiting)}

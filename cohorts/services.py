@@ -13,9 +13,9 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from core import clock
+from core.clock import long_date
 from notifications.models import Notification
 from notifications.services import notify
 from partners import access, audit
@@ -23,16 +23,12 @@ from partners.idempotency import once
 from partners.models import Area, Membership, Role
 from referrals.models import YoungPerson
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
 
 A = audit.AuditAction
 COHORT_KINDS = selectors.COHORT_KINDS
 # Who, in the organisation owning a plan action, may update its status.
-
-
-def _d(day):
-    return f"{day:%-d %B %Y}"
 
 
 def _text(value):
@@ -53,7 +49,7 @@ def _tier_problem(model, tier):
 
 def _open(member):
     if not member.is_open:
-        raise ValidationError(f"This young person left the cohort on {_d(member.left_on)}: add them again to change this.",
+        raise ValidationError(f"This young person left the cohort on {long_date(member.left_on)}: add them again to change this.",
                               code="left")
 
 
@@ -208,7 +204,7 @@ def remove_member(acting, membership, *, reason, now, left_on=None):
     if left_on > today:
         problems["left_on"] = "The date they left must be today or in the past"
     elif left_on < member.joined_on:
-        problems["left_on"] = f"The date they left must be on or after they joined, {_d(member.joined_on)}"
+        problems["left_on"] = f"The date they left must be on or after they joined, {long_date(member.joined_on)}"
     if problems:
         raise ValidationError(problems)
     member.left_on, member.left_reason, member.next_review_on = left_on, reason, None
@@ -243,9 +239,9 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     elif held_on > today:
         problems["held_on"] = "The review date must be today or in the past"
     elif held_on < member.joined_on:
-        problems["held_on"] = f"The review date must be on or after the young person joined, {_d(member.joined_on)}"
+        problems["held_on"] = f"The review date must be on or after the young person joined, {long_date(member.joined_on)}"
     elif latest is not None and held_on < latest:
-        problems["held_on"] = f"A later review is already recorded ({_d(latest)}): enter a date on or after it"
+        problems["held_on"] = f"A later review is already recorded ({long_date(latest)}): enter a date on or after it"
     if not attendees:
         problems["attendees"] = "Select the organisations that attended"
     elif any(not o.active for o in attendees.values()):
@@ -267,7 +263,7 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     fields = ["next_review_on"]
     if tier_decision != member.tier:
         _history(member, acting, TierChange.Kind.CHANGED, from_tier=member.tier, to_tier=tier_decision, now=now,
-                 review=review, reason=f"Decided at the review of {_d(held_on)}")
+                 review=review, reason=f"Decided at the review of {long_date(held_on)}")
         member.tier = tier_decision
         fields.append("tier")
     member.next_review_on = next_review_on
@@ -367,12 +363,8 @@ def flag_due_reviews(*, now):
         people = [p for p in people if (p.pk, key) not in told]
         if not people:
             continue
-        late = member.next_review_on < today
-        subject = (f"Cohort review {'overdue' if late else 'due today'}: {member.cohort.name}, member {member.pk}")
-        body = (f"The review of member {member.pk} of the cohort {member.cohort.name} "
-                f"{'was due on' if late else 'is due today,'} {_d(member.next_review_on)}. Record it on the member's page.")
-        created = notify(people, kind="cohort_review", key=key, subject=subject[:200], body=body,
-                         url=reverse("cohort-member", args=[member.pk]))
+        created = notify(people, kind="cohort_review", key=key,
+                         **notices.review_due(member, late=member.next_review_on < today))
         counts["flagged"] += bool(created)
         counts["notifications"] += len(created)
     return counts

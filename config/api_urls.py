@@ -21,7 +21,7 @@ from outcomes.api import (
     InterventionViewSet,
     OffenceViewSet,
     OutcomeCodeViewSet,
-    ReReferralViewSet,
+    ReturnToPoliceViewSet,
     SessionViewSet,
 )
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
@@ -42,7 +42,7 @@ router.register("conditions", ConditionViewSet, basename="api-condition")
 router.register("interventions", InterventionViewSet, basename="api-intervention")
 router.register("sessions", SessionViewSet, basename="api-session")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
-router.register("re-referrals", ReReferralViewSet, basename="api-rereferral")
+router.register("returned-to-police", ReturnToPoliceViewSet, basename="api-return-to-police")
 router.register("outcome-codes", OutcomeCodeViewSet, basename="api-outcome-code")
 router.register("offences", OffenceViewSet, basename="api-offence")
 router.register("figures", FiguresViewSet, basename="api-figures")

@@ -184,7 +184,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@vrp.example.o
 # Links in emails point here.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Retention (DOMAIN.md, data protection): a young person's records are anonymised this many years after
+# Retention (docs/domain.md, data protection): a young person's records are anonymised this many years after
 # their last referral, intervention or case closes, or on this birthday if later.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=6)
 RETENTION_MIN_AGE = env.int("RETENTION_MIN_AGE", default=25)
@@ -202,6 +202,8 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default is ./control, which once put broker files into the repository.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

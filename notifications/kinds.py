@@ -12,10 +12,10 @@ OPTIONAL = {
     "case_started": "New diversion cases your organisation leads",
     "at_risk": "Diversion cases put at risk by a missed condition",
     "breach_proposed": "Breaches proposed on diversion cases",
-    "re_referral": "Cases re-referred to police",
+    "re_referral": "Cases returned to police",
     "closure": "Diversion cases ready to close",
     "case_closed": "Diversion cases closed",
-    "deadline": "Re-referral deadline warnings",
+    "deadline": "Return-to-police deadline warnings",
     "cohort_review": "Cohort reviews due or overdue",
 }
 ALWAYS = {

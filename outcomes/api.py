@@ -137,7 +137,7 @@ class OffenceViewSet(ReferenceViewSet):
 
 
 class OutcomeCodeViewSet(ReferenceViewSet):
-    """Home Office crime outcome codes, for closing a case or recording the police outcome of a re-referral."""
+    """Home Office crime outcome codes, for closing a case or recording the police outcome of a return to police."""
 
     serializer_class = OutcomeCodeSerializer
 
@@ -506,8 +506,8 @@ class ConditionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReReferralSerializer(serializers.Serializer):
-    re_referred_at = serializers.DateTimeField(read_only=True)
+class ReturnToPoliceSerializer(serializers.Serializer):
+    returned_at = serializers.DateTimeField(read_only=True)
     reason = serializers.CharField(read_only=True)
     deadline = serializers.DateField(read_only=True, help_text="Police must receive it by this date to still prosecute.")
     received_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -537,17 +537,17 @@ class CaseSerializer(serializers.ModelSerializer):
     lead_organisation = OrganisationSummarySerializer(read_only=True)
     police_organisation = OrganisationSummarySerializer(read_only=True)
     days_left = serializers.SerializerMethodField(
-        help_text="Calendar days to the re-referral deadline (England's date): 0 on the day, negative once passed."
+        help_text="Calendar days to the return-to-police deadline (England's date): 0 on the day, negative once passed."
     )
 
     class Meta:
         model = DiversionCase
         fields = ("id", "crime_reference", "status", "pathway", "offence", "offence_date", "young_person",
-                  "lead_organisation", "police_organisation", "start_date", "end_date", "rereferral_deadline", "days_left")
+                  "lead_organisation", "police_organisation", "start_date", "end_date", "return_deadline", "days_left")
         read_only_fields = fields
 
     def get_days_left(self, case) -> int:
-        return rules.days_left(case.rereferral_deadline, self.context["today"])
+        return rules.days_left(case.return_deadline, self.context["today"])
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -556,22 +556,22 @@ class CaseDetailSerializer(CaseSerializer):
     conditions = ConditionSerializer(many=True, read_only=True)
     interventions = CaseInterventionSerializer(many=True, read_only=True)
     breach_proposed_by = serializers.SerializerMethodField(help_text="Who proposed a breach; null if none, or the system.")
-    re_referral = serializers.SerializerMethodField()
+    return_to_police = serializers.SerializerMethodField()
     police_outcome = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = (*CaseSerializer.Meta.fields, "contract_months", "deadline_acknowledged", "aggravating", "admission",
                   "sufficient_evidence", "history", "eligibility", "conditions", "interventions", "at_risk_since",
-                  "breach_proposed_at", "breach_proposed_by", "re_referral", "police_outcome", "closed_at", "created_at")
+                  "breach_proposed_at", "breach_proposed_by", "return_to_police", "police_outcome", "closed_at", "created_at")
         read_only_fields = fields
 
     def get_breach_proposed_by(self, case) -> str | None:
         return str(case.breach_proposed_by) if case.breach_proposed_by_id else None
 
-    @extend_schema_field(ReReferralSerializer(allow_null=True))
-    def get_re_referral(self, case):
-        re_referral = getattr(case, "re_referral", None)
-        return ReReferralSerializer(re_referral).data if re_referral is not None else None
+    @extend_schema_field(ReturnToPoliceSerializer(allow_null=True))
+    def get_return_to_police(self, case):
+        return_to_police = getattr(case, "return_to_police", None)
+        return ReturnToPoliceSerializer(return_to_police).data if return_to_police is not None else None
 
     @extend_schema_field(PoliceOutcomeSerializer(allow_null=True))
     def get_police_outcome(self, case):
@@ -655,7 +655,7 @@ class CaseCreateSerializer(EligibilityFactsSerializer):
     )
     acknowledge_deadline = serializers.BooleanField(
         required=False, default=False,
-        help_text="Needed when the contract would end after the re-referral deadline (a summary-only offence).",
+        help_text="Needed when the contract would end after the return-to-police deadline (a summary-only offence).",
     )
     extra_conditions = ConditionInputSerializer(
         many=True, required=False, default=list,
@@ -714,7 +714,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
     """Outcome 22 and Checkpoint diversion cases: the lead agency's and the police organisation's, all for the VRU.
 
     A police decision maker starts a case; the lead agency works it; breaches take two people; police
-    receive a re-referral and record the outcome.
+    receive a case returned to police and record the outcome.
     """
 
     serializer_class = CaseSerializer
@@ -731,7 +731,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         """The case as its detail, through the caller's scoped list (the write was audited, this is not a second view)."""
         fresh = (
             self.get_queryset().filter(pk=case.pk)
-            .select_related("breach_proposed_by", "re_referral", "police_outcome", "police_outcome__outcome")
+            .select_related("breach_proposed_by", "return_to_police", "police_outcome", "police_outcome__outcome")
             .prefetch_related(
                 Prefetch("conditions", queryset=Condition.objects.order_by("position", "id")),
                 Prefetch("interventions", queryset=Intervention.objects.select_related("programme", "organisation")
@@ -743,7 +743,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
 
     @extend_schema(parameters=[CaseQuerySerializer])
     def list(self, request):
-        """The cases you may see, the nearest re-referral deadline first."""
+        """The cases you may see, the nearest return-to-police deadline first."""
         query = CaseQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         queryset = selectors.cases_for(self.acting, status=query.validated_data.get("status"))
@@ -752,7 +752,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
 
     @extend_schema(responses={200: CaseDetailSerializer, 404: OpenApiResponse(description="Not yours, or not there.")})
     def retrieve(self, request, pk=None):
-        """One case: eligibility, conditions, the re-referral deadline and what police decided. Opening it is audited."""
+        """One case: eligibility, conditions, the return-to-police deadline and what police decided. Opening it is audited."""
         case = selectors.case_detail(self.acting, pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
@@ -811,7 +811,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
     @_case_action(ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-breach", url_name="confirm-breach")
     def confirm_breach(self, request, pk=None):
-        """A police decision maker (or the lead agency's manager), not the proposer: the case is re-referred to police."""
+        """A police decision maker (or the lead agency's manager), not the proposer: the case is returned to police."""
         case = self.get_object()
         return self._respond(services.confirm_breach(self.acting, case, now=timezone.now(), **_body(ReasonSerializer, request)))
 
@@ -849,15 +849,15 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
     @_case_action(None)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        """Police receive a re-referred case (before its deadline, to still prosecute)."""
+        """Police receive a case returned to police (before its deadline, to still prosecute)."""
         case = self.get_object()
-        services.receive_rereferral(self.acting, case, now=timezone.now())
+        services.receive_return(self.acting, case, now=timezone.now())
         return self._respond(case)
 
     @_case_action(PoliceOutcomeInputSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        """Police record what they decided on a re-referred case: the case ends."""
+        """Police record what they decided on a case returned to police: the case ends."""
         case = self.get_object()
         return self._respond(services.record_police_outcome(self.acting, case, now=timezone.now(),
                                                             **_body(PoliceOutcomeInputSerializer, request)))
@@ -918,30 +918,31 @@ class ConditionViewSet(ApiViewSet):
         return Response(ConditionSerializer(condition).data)
 
 
-# --- Re-referrals (police) --------------------------------------------------------------------
+# --- Returned to police (police) --------------------------------------------------------------------
 
 
-class ReReferralRowSerializer(CaseSerializer):
-    re_referral = ReReferralSerializer(read_only=True)
-    days_left = serializers.SerializerMethodField(help_text="Calendar days to the re-referral's deadline: negative once passed.")
+class ReturnToPoliceRowSerializer(CaseSerializer):
+    return_to_police = ReturnToPoliceSerializer(read_only=True)
+    days_left = serializers.SerializerMethodField(
+        help_text="Calendar days to the return-to-police deadline: negative once passed.")
 
     class Meta(CaseSerializer.Meta):
-        fields = (*CaseSerializer.Meta.fields, "re_referral")
+        fields = (*CaseSerializer.Meta.fields, "return_to_police")
         read_only_fields = fields
 
     def get_days_left(self, case) -> int:
-        return rules.days_left(case.re_referral.deadline, self.context["today"])
+        return rules.days_left(case.return_to_police.deadline, self.context["today"])
 
 
-class ReReferralViewSet(mixins.ListModelMixin, ApiViewSet):
-    """Police decision makers: this force's cases re-referred for a decision, the nearest deadline first."""
+class ReturnToPoliceViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Police decision makers: this force's cases returned for a decision, the nearest deadline first."""
 
-    serializer_class = ReReferralRowSerializer
+    serializer_class = ReturnToPoliceRowSerializer
 
     def get_queryset(self):
         if self.schema_only:
             return DiversionCase.objects.none()
-        return selectors.rereferral_inbox(self.acting)  # 403 for any other role
+        return selectors.returned_to_police_inbox(self.acting)  # 403 for any other role
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": clock.today()}

@@ -56,13 +56,13 @@ PLAN = [
     ("outcome", WALSALL, rules.OUTCOME_RECORDED, {"code": 8}),
     ("completed", BIRMINGHAM, rules.COMPLETED, {}),
     ("completed", BIRMINGHAM, rules.COMPLETED, {}),
-    ("re_referred_near", BIRMINGHAM, rules.RE_REFERRED, {"received": True}),
-    ("re_referred_near", WALSALL, rules.RE_REFERRED, {}),
-    ("re_referred_near", BIRMINGHAM, rules.RE_REFERRED, {}),
+    ("re_referred_near", BIRMINGHAM, rules.RETURNED_TO_POLICE, {"received": True}),
+    ("re_referred_near", WALSALL, rules.RETURNED_TO_POLICE, {}),
+    ("re_referred_near", BIRMINGHAM, rules.RETURNED_TO_POLICE, {}),
     ("closure", WALSALL, rules.CLOSURE_PROPOSED, {}),
     ("closure", BIRMINGHAM, rules.CLOSURE_PROPOSED, {"by_lead": True}),
     ("active", WALSALL, rules.ACTIVE, {}),
-    ("re_referred", WALSALL, rules.RE_REFERRED, {}),
+    ("re_referred", WALSALL, rules.RETURNED_TO_POLICE, {}),
     ("breach_reoffence", WALSALL, rules.BREACH_PROPOSED, {}),
     ("breach", BIRMINGHAM, rules.BREACH_PROPOSED, {}),
     ("at_risk", WALSALL, rules.AT_RISK, {}),
@@ -334,7 +334,7 @@ class _Seeder:
         return case
 
     def outcome22_assault(self, lead, **_):
-        """Common assault (summary only) three months old: the contract ends after the re-referral deadline, acknowledged."""
+        """Common assault (summary only) three months old: the contract ends after the return-to-police deadline, acknowledged."""
         start = _weekday(self.today - timedelta(days=self.rng.randint(20, 35)))
         case, intervention, acting = self.open_case(lead, start, pathway="outcome22", offence="CJA1988-S39",
                                                     offence_gap=(70, 85), ages=(15, 19), acknowledge=True, programme=KNIFE)
@@ -379,14 +379,14 @@ class _Seeder:
         return case
 
     def re_referred_near(self, lead, received=False, **_):
-        """Re-referred after missing the sessions, with the policy deadline (contract end + 28 days) a few days off."""
+        """Returned to police after missing the sessions, with the policy deadline (contract end + 28 days) a few days off."""
         days_left = self.rng.randint(1, 6)
         start = self.start_for_end(self.today + timedelta(days=days_left - rules.POLICY_DAYS_AFTER_CONTRACT))
         case, intervention, acting = self.open_case(lead, start)
         end = self.sessions_then_missed(case, acting, intervention)
         self.re_refer(case, lead, end + timedelta(days=3), end + timedelta(days=6), MISSED_SESSIONS)
         if received:
-            services.receive_rereferral(self.police, case, now=self.when(end + timedelta(days=8), 10))
+            services.receive_return(self.police, case, now=self.when(end + timedelta(days=8), 10))
         return case
 
     def outcome(self, lead, code, **_):
@@ -394,7 +394,7 @@ class _Seeder:
         case, intervention, acting = self.open_case(lead, start)
         end = self.sessions_then_missed(case, acting, intervention)
         self.re_refer(case, lead, end + timedelta(days=3), end + timedelta(days=6), MISSED_SESSIONS)
-        services.receive_rereferral(self.police, case, now=self.when(end + timedelta(days=8), 10))
+        services.receive_return(self.police, case, now=self.when(end + timedelta(days=8), 10))
         notes = {1: "Charged; first appearance at the youth court listed.",
                  8: "Community resolution agreed with the victim's support."}.get(code, "")
         services.record_police_outcome(self.police, case, outcome_code=code, notes=notes,

@@ -104,7 +104,7 @@ def propose_form(data=None):
 
 def confirm_form(data=None):
     return ReasonForm(data, id_prefix="confirm", label="Why is the breach confirmed?",
-                      submit="Confirm the breach and re-refer to police", message="Explain why the breach is confirmed")
+                      submit="Confirm the breach and return to police", message="Explain why the breach is confirmed")
 
 
 def missed_reason_form(condition, data=None):

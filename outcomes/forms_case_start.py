@@ -166,8 +166,8 @@ class DeadlineForm(PrefixedForm):
     id_prefix = "deadline"
 
     acknowledge = forms.BooleanField(
-        label="I have seen that the contract ends after the re-referral deadline",
-        error_messages={"required": "Confirm you have seen that the contract ends after the re-referral deadline"},
+        label="I have seen that the contract ends after the return-to-police deadline",
+        error_messages={"required": "Confirm you have seen that the contract ends after the return-to-police deadline"},
     )
 
     def layout(self):

@@ -10,7 +10,8 @@ def compliance_sweep(now):
     return sweep.run(now)
 
 
-@job("deadline_warnings", description="Re-referral deadline warnings at 28, 14, 7 and 1 days, to the lead agency and police.")
+@job("deadline_warnings", description="Return-to-police deadline warnings at 28, 14, 7 and 1 days, to the lead agency "
+                                       "and police.")
 def deadline_warnings(now):
     counts = services.deadline_warnings(now=now)
     counts["deadline_missed"] = len(services.flag_missed_deadlines(now=now))

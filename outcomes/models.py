@@ -84,7 +84,7 @@ class CaseStatus(models.TextChoices):
     ACTIVE = rules.ACTIVE, "Active"
     AT_RISK = rules.AT_RISK, "At risk"
     BREACH_PROPOSED = rules.BREACH_PROPOSED, "Breach proposed"
-    RE_REFERRED = rules.RE_REFERRED, "Re-referred to police"
+    RETURNED_TO_POLICE = rules.RETURNED_TO_POLICE, "Returned to police"
     CLOSURE_PROPOSED = rules.CLOSURE_PROPOSED, "Proposed for closure"
     COMPLETED = rules.COMPLETED, "Completed"
     OUTCOME_RECORDED = rules.OUTCOME_RECORDED, "Police outcome recorded"
@@ -116,10 +116,10 @@ class DiversionCase(models.Model):
     start_date = models.DateField()
     contract_months = models.PositiveSmallIntegerField(default=4)
     end_date = models.DateField()
-    rereferral_deadline = models.DateField()
+    return_deadline = models.DateField()
     deadline_acknowledged = models.BooleanField(default=False)
     deadline_missed_on = models.DateField(
-        null=True, blank=True, help_text="The day the re-referral deadline passed before police received the case."
+        null=True, blank=True, help_text="The day the return-to-police deadline passed before police received the case."
     )
     at_risk_since = models.DateField(null=True, blank=True)
     breach_proposed_by = models.ForeignKey(
@@ -131,8 +131,8 @@ class DiversionCase(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["rereferral_deadline", "id"], name="case_deadline",
-                         condition=Q(status__in=list(rules.ACTIVE_STATUSES) + [rules.RE_REFERRED])),
+            models.Index(fields=["return_deadline", "id"], name="case_deadline",
+                         condition=Q(status__in=list(rules.ACTIVE_STATUSES) + [rules.RETURNED_TO_POLICE])),
             models.Index(fields=["lead_organisation", "status"], name="case_lead_status"),
             models.Index(fields=["police_organisation", "status"], name="case_police_status"),
             models.Index(fields=["young_person"], name="case_young_person"),
@@ -276,11 +276,11 @@ class Assessment(models.Model):
         triggers = append_only.triggers()
 
 
-class ReReferral(models.Model):
+class ReturnToPolice(models.Model):
     """A non-compliant case sent back to police, who must receive it before the deadline."""
 
-    case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="re_referral")
-    re_referred_at = models.DateTimeField(default=timezone.now)
+    case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="return_to_police")
+    returned_at = models.DateTimeField(default=timezone.now)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     deadline = models.DateField()
@@ -288,11 +288,14 @@ class ReReferral(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["received_at", "deadline"], name="rereferral_inbox")]
+        indexes = [models.Index(fields=["received_at", "deadline"], name="returned_to_police_inbox")]
 
 
 class PoliceOutcome(models.Model):
-    """The outcome that ends a case: the pathway's closing outcome, or what police decided after re-referral. Append-only."""
+    """The outcome that ends a case: the pathway's closing outcome, or what police decided on a case returned to them.
+
+    Append-only.
+    """
 
     case = models.OneToOneField(DiversionCase, on_delete=models.PROTECT, related_name="police_outcome")
     outcome = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+")
@@ -308,8 +311,35 @@ class PoliceOutcome(models.Model):
 class CaseEvent(models.Model):
     """The case's timeline. Append-only."""
 
+    class Kind(models.TextChoices):
+        # The labels are the timeline's titles. Two stored values predate the word "returned to police".
+        STARTED = "started", "Case started"
+        SESSION_RECORDED = "session_recorded", "Session recorded"
+        SESSION_CORRECTED = "session_corrected", "Session corrected"
+        ASSESSMENT_RECORDED = "assessment_recorded", "Assessment recorded"
+        ASSESSMENT_CORRECTED = "assessment_corrected", "Assessment corrected"
+        CONDITION_ADDED = "condition_added", "Condition added"
+        CONDITION_MET = "condition_met", "Condition met"
+        CONDITION_RECORDED_MET = "condition_recorded_met", "Condition recorded as met"
+        CONDITION_MISSED = "condition_missed", "Condition missed"
+        MISSED_REASON = "missed_reason", "Why a condition was missed"
+        AT_RISK = "at_risk", "At risk"
+        RISK_RESOLVED = "risk_resolved", "Risk resolved"
+        REOFFENCE = "reoffence", "Further offence"
+        INTERVENTION_COMPLETED = "intervention_completed", "Intervention completed"
+        INTERVENTION_DISENGAGED = "intervention_disengaged", "Young person disengaged"
+        INTERVENTION_WITHDRAWN = "intervention_withdrawn", "Intervention withdrawn"
+        BREACH_PROPOSED = "breach_proposed", "Breach proposed"
+        FURTHER_CHANCE = "further_chance", "Further chance"
+        RETURNED_TO_POLICE = "re_referred", "Returned to police"
+        RECEIVED_BY_POLICE = "re_referral_received", "Received by police"
+        DEADLINE_MISSED = "deadline_missed", "Deadline missed"
+        POLICE_OUTCOME = "police_outcome", "Police outcome"
+        CLOSURE_PROPOSED = "closure_proposed", "Proposed for closure"
+        CLOSED = "closed", "Closed"
+
     case = models.ForeignKey(DiversionCase, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -320,3 +350,13 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
         triggers = append_only.triggers()
+
+
+# The timeline entry for a condition the sweep or refresh_case finds met or missed, and for ended work.
+CONDITION_EVENTS = {rules.MET: CaseEvent.Kind.CONDITION_MET, rules.MISSED: CaseEvent.Kind.CONDITION_MISSED}
+INTERVENTION_END_EVENTS = {
+    InterventionStatus.COMPLETED: CaseEvent.Kind.INTERVENTION_COMPLETED,
+    InterventionStatus.DISENGAGED: CaseEvent.Kind.INTERVENTION_DISENGAGED,
+    InterventionStatus.WITHDRAWN: CaseEvent.Kind.INTERVENTION_WITHDRAWN,
+}
+

@@ -2,7 +2,7 @@
 
 Plain Python lists and dicts so that `rules.py` and the tests can use them without a database;
 a data migration loads them into tables, where an administrator can then change them (every
-number here is a default, see DOMAIN.md). Codes are short and stable because other rows and
+number here is a default, see docs/domain.md). Codes are short and stable because other rows and
 audit entries refer to them: change a name freely, never a code.
 """
 

@@ -2,7 +2,7 @@
 
 Kept for the figures: programme, organisation, statuses, dates, attendance, assessment kinds, offence,
 pathway, conditions' kinds and dates, outcome codes. Removed: what people wrote (end reasons, missed
-reasons, session reasons, corrections' reasons, re-referral reasons, police notes, timeline prose) and
+reasons, session reasons, corrections' reasons, reasons for returning to police, police notes, timeline prose) and
 the crime reference, which leads straight back to the police record of the young person.
 """
 
@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Concat
 from referrals import retention as core
 
 from . import rules
-from .models import Assessment, CaseEvent, Condition, DiversionCase, Intervention, PoliceOutcome, ReReferral, Session
+from .models import Assessment, CaseEvent, Condition, DiversionCase, Intervention, PoliceOutcome, ReturnToPolice, Session
 
 
 def _activity():
@@ -26,7 +26,7 @@ def _open_work():
     return [
         Exists(Intervention.objects.filter(core.of_person(), ended_on__isnull=True)),
         Exists(DiversionCase.objects.filter(core.of_person(), closed_at__isnull=True)),
-        Exists(ReReferral.objects.filter(core.of_person("case__young_person"), received_at__isnull=True)),
+        Exists(ReturnToPolice.objects.filter(core.of_person("case__young_person"), received_at__isnull=True)),
     ]
 
 
@@ -41,7 +41,7 @@ def _anonymise(batch: core.Batch) -> dict[str, int]:
         "blanked_condition": Condition.objects.filter(case_id__in=case_ids).filter(
             core.has_text("missed_reason") | Q(kind=rules.OTHER)).update(
             missed_reason=core.redacted("missed_reason"), description=_condition_description()),
-        "blanked_re_referral": ReReferral.objects.filter(case_id__in=case_ids).filter(core.has_text("reason")).update(
+        "blanked_re_referral": ReturnToPolice.objects.filter(case_id__in=case_ids).filter(core.has_text("reason")).update(
             reason=core.redacted("reason")),
     }
     # Sessions, assessments, police outcomes and the case timeline are append-only for people; retention is

@@ -34,7 +34,7 @@ def contract_end(start: date, months: int = 4) -> date:
 
 
 # ---------------------------------------------------------------------------------------------
-# Re-referral deadline
+# Return-to-police deadline
 
 SUMMARY_LIMIT_MONTHS = 6  # Magistrates' Courts Act 1980 s127
 SAFETY_MARGIN_DAYS = 28
@@ -51,7 +51,7 @@ def statutory_limit(offence_date: date) -> date:
     return add_months(offence_date, SUMMARY_LIMIT_MONTHS)
 
 
-def rereferral_deadline(
+def return_deadline(
     offence_date: date,
     mode_of_trial: str,
     contract_end: date,
@@ -97,7 +97,7 @@ def warning_due(deadline: date, today: date, warning_days: tuple[int, ...] = WAR
 
 
 def contract_ends_after_deadline(end: date, deadline: date) -> bool:
-    """True when the contract ends after the re-referral deadline.
+    """True when the contract ends after the return-to-police deadline.
 
     An offence up to 3 months old plus a 4-month contract already passes the six months of a
     summary-only offence; the portal warns when such a case is started so that police can
@@ -245,7 +245,7 @@ def date_problems(*, offence_date: date | None, start_date: date | None, today: 
     """Field -> message for dates that cannot be right; empty when they are fine.
 
     A future offence date or an offence after the case started is a typing error, and would
-    give a wrong re-referral deadline, so it is refused rather than warned about.
+    give a wrong return-to-police deadline, so it is refused rather than warned about.
     """
     problems: dict[str, str] = {}
     if offence_date is None:
@@ -354,11 +354,12 @@ def check_condition_count(n: int) -> None:
 ACTIVE = "active"
 AT_RISK = "at_risk"
 BREACH_PROPOSED = "breach_proposed"
-RE_REFERRED = "re_referred"
+# The stored value predates the word "returned to police" (cases, the API and past events carry it).
+RETURNED_TO_POLICE = "re_referred"
 CLOSURE_PROPOSED = "closure_proposed"
 COMPLETED = "completed"
 OUTCOME_RECORDED = "outcome_recorded"
-STATUSES = (ACTIVE, AT_RISK, BREACH_PROPOSED, RE_REFERRED, CLOSURE_PROPOSED, COMPLETED, OUTCOME_RECORDED)
+STATUSES = (ACTIVE, AT_RISK, BREACH_PROPOSED, RETURNED_TO_POLICE, CLOSURE_PROPOSED, COMPLETED, OUTCOME_RECORDED)
 ACTIVE_STATUSES = (ACTIVE, AT_RISK, BREACH_PROPOSED, CLOSURE_PROPOSED)
 
 STATUS_LABELS = {
@@ -366,7 +367,7 @@ STATUS_LABELS = {
     ACTIVE: "active",
     AT_RISK: "at risk",
     BREACH_PROPOSED: "awaiting breach confirmation",
-    RE_REFERRED: "re-referred to police",
+    RETURNED_TO_POLICE: "returned to police",
     CLOSURE_PROPOSED: "awaiting closure",
     COMPLETED: "completed",
     OUTCOME_RECORDED: "closed with an outcome",
@@ -413,12 +414,12 @@ TRANSITIONS = {
     (AT_RISK, RESOLVE_RISK): ACTIVE,
     (ACTIVE, PROPOSE_BREACH): BREACH_PROPOSED,
     (AT_RISK, PROPOSE_BREACH): BREACH_PROPOSED,
-    (BREACH_PROPOSED, CONFIRM_BREACH): RE_REFERRED,
+    (BREACH_PROPOSED, CONFIRM_BREACH): RETURNED_TO_POLICE,
     (BREACH_PROPOSED, FURTHER_CHANCE): ACTIVE,
     (AT_RISK, FURTHER_CHANCE): ACTIVE,
     (ACTIVE, PROPOSE_CLOSURE): CLOSURE_PROPOSED,
     (CLOSURE_PROPOSED, CLOSE): COMPLETED,
-    (RE_REFERRED, RECORD_OUTCOME): OUTCOME_RECORDED,
+    (RETURNED_TO_POLICE, RECORD_OUTCOME): OUTCOME_RECORDED,
 }
 
 
@@ -479,7 +480,7 @@ def outcome_fits_case(status: str, outcome_code: int, closing_outcome: int = 22,
 
     A completed case closes only with its pathway's closing outcome (default 22): the young
     person kept their side of the contract, and that outcome is what leaves no criminal record.
-    A re-referred case failed its diversion, so it may take any outcome police reach (a charge,
+    A case returned to police failed its diversion, so it may take any outcome police reach (a charge,
     17 if the time limit was missed, 21 ...) except one that says a diversion succeeded: neither
     the pathway's closing outcome nor any code in `codes_closing` (the codes whose reference row
     has closes_diversion set, 22 by default). Recording 22 there would misstate what happened on
@@ -489,11 +490,12 @@ def outcome_fits_case(status: str, outcome_code: int, closing_outcome: int = 22,
         if outcome_code != closing_outcome:
             return f"A completed case closes with outcome {closing_outcome}, not {outcome_code}."
         return None
-    if status == RE_REFERRED:
+    if status == RETURNED_TO_POLICE:
         if outcome_code == closing_outcome or outcome_code in codes_closing:
             return (
-                f"A re-referred case did not complete its diversion, so it cannot close with outcome {outcome_code}: "
+                f"A case returned to police did not complete its diversion, so it cannot close with outcome {outcome_code}: "
                 "record the outcome police reached instead."
             )
         return None
-    return f"An outcome is recorded only on a completed or re-referred case; this case is {STATUS_LABELS.get(status, status)}."
+    return (f"An outcome is recorded only on a completed case or one returned to police; "
+            f"this case is {STATUS_LABELS.get(status, status)}.")

@@ -56,10 +56,10 @@ def _assessments():
 
 
 def deadline_state(case, *, today):
-    """Days left to the re-referral deadline, and whether to show it in red (7 days or fewer)."""
-    left = rules.days_left(case.rereferral_deadline, today)
-    return {"days_left": left, "near": rules.deadline_is_near(case.rereferral_deadline, today),
-            "missed": rules.deadline_missed(case.rereferral_deadline, today)}
+    """Days left to the return-to-police deadline, and whether to show it in red (7 days or fewer)."""
+    left = rules.days_left(case.return_deadline, today)
+    return {"days_left": left, "near": rules.deadline_is_near(case.return_deadline, today),
+            "missed": rules.deadline_missed(case.return_deadline, today)}
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -105,9 +105,9 @@ def caseload(acting, *, today=None, ended=None):
 
 
 def cases_for(acting, *, status=None, today=None):
-    """The diversion cases this organisation may see, the nearest re-referral deadline first.
+    """The diversion cases this organisation may see, the nearest return-to-police deadline first.
 
-    `time_left` (a timedelta: `.days`) is the time to the re-referral deadline, for the red badge.
+    `time_left` (a timedelta: `.days`) is the time to the return-to-police deadline, for the red badge.
     """
     today = today or clock.today()
     queryset = access.visible(acting, DiversionCase.objects.select_related(*CASE_RELATED))
@@ -117,20 +117,20 @@ def cases_for(acting, *, status=None, today=None):
     finished = Case(When(status__in=[rules.COMPLETED, rules.OUTCOME_RECORDED], then=Value(1)), default=Value(0),
                     output_field=IntegerField())
     return queryset.annotate(
-        time_left=ExpressionWrapper(F("rereferral_deadline") - Value(today, output_field=DateField()),
+        time_left=ExpressionWrapper(F("return_deadline") - Value(today, output_field=DateField()),
                                     output_field=DurationField()),
         finished=finished,
-    ).order_by("finished", "rereferral_deadline", "id")
+    ).order_by("finished", "return_deadline", "id")
 
 
-def rereferral_inbox(acting):
-    """Police 'Re-referrals': this force's cases sent back for a decision, the nearest deadline first."""
+def returned_to_police_inbox(acting):
+    """Police 'Returned to police': this force's cases sent back for a decision, the nearest deadline first."""
     acting = access.require_capability(acting, "decide_diversion")
     queryset = access.visible(
-        acting, DiversionCase.objects.filter(status=rules.RE_REFERRED, police_organisation=acting.organisation)
+        acting, DiversionCase.objects.filter(status=rules.RETURNED_TO_POLICE, police_organisation=acting.organisation)
     )
-    return queryset.select_related(*CASE_RELATED, "re_referral", "re_referral__confirmed_by").order_by(
-        "re_referral__deadline", "id"
+    return queryset.select_related(*CASE_RELATED, "return_to_police", "return_to_police__confirmed_by").order_by(
+        "return_to_police__deadline", "id"
     )
 
 
@@ -141,7 +141,7 @@ def case_detail(acting, pk):
     """One case with everything its page shows. Viewing it is audited."""
     queryset = DiversionCase.objects.select_related(
         *CASE_RELATED, "pathway__closing_outcome", "decision_maker", "breach_proposed_by",
-        "re_referral", "re_referral__confirmed_by", "re_referral__received_by",
+        "return_to_police", "return_to_police__confirmed_by", "return_to_police__received_by",
         "police_outcome", "police_outcome__outcome", "police_outcome__recorded_by",
     ).prefetch_related(
         Prefetch("conditions", queryset=Condition.objects.order_by("position", "id")),
@@ -183,16 +183,17 @@ def young_person_timeline(acting, young_person):
                         "title": f"Referral {referral.reference} from {referral.referring_organisation}",
                         "detail": referral.get_status_display()})
     cases = access.visible(acting, DiversionCase.objects.filter(young_person_id__in=ids)).select_related(
-        "pathway", "offence", "lead_organisation", "re_referral", "police_outcome", "police_outcome__outcome"
+        "pathway", "offence", "lead_organisation", "return_to_police", "police_outcome", "police_outcome__outcome"
     )
     for case in cases:
         entries.append({"on": case.start_date, "kind": "case", "obj": case,
                         "title": f"{case.pathway.name} case {case.crime_reference} started, led by {case.lead_organisation}",
                         "detail": f"{case.offence.name}; contract to {case.end_date:%-d %B %Y}; {case.get_status_display()}"})
-        re_referral = getattr(case, "re_referral", None)
-        if re_referral is not None:
-            entries.append({"on": clock.today(re_referral.re_referred_at), "kind": "re_referral", "obj": case,
-                            "title": f"Case {case.crime_reference} re-referred to police", "detail": re_referral.reason})
+        return_to_police = getattr(case, "return_to_police", None)
+        if return_to_police is not None:
+            entries.append({"on": clock.today(return_to_police.returned_at), "kind": "return_to_police",
+                            "obj": case,
+                            "title": f"Case {case.crime_reference} returned to police", "detail": return_to_police.reason})
         outcome = getattr(case, "police_outcome", None)
         if outcome is not None:
             entries.append({"on": clock.today(outcome.recorded_at), "kind": "outcome", "obj": case,
@@ -220,7 +221,7 @@ def young_person_timeline(acting, young_person):
                             "title": assessment.get_kind_display() + (" (corrected)" if corrected else ""),
                             "detail": assessment.correction_reason})
     order = {"referral": 0, "case": 1, "intervention": 2, "assessment": 3, "session": 4, "intervention_end": 5,
-             "re_referral": 6, "outcome": 7}
+             "return_to_police": 6, "outcome": 7}
     return sorted(entries, key=lambda e: (e["on"], order[e["kind"]], e["obj"].pk))
 
 
@@ -258,7 +259,7 @@ def condition_for(acting, pk):
 
 def condition_added_with_key(case, key):
     """The condition an earlier request with this idempotency key added to this case, or None."""
-    event = CaseEvent.objects.filter(case=case, kind="condition_added", detail__idempotency_key=str(key)).first()
+    event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CONDITION_ADDED, detail__idempotency_key=str(key)).first()
     if event is None:
         return None
     return Condition.objects.filter(case=case, pk=event.detail.get("condition")).first()
@@ -274,7 +275,7 @@ def case_started_with_key(acting, key, *, now):
     KEY_DAYS days are read, so the look-up stays small however many cases there are.
     """
     since = now - timedelta(days=KEY_DAYS)
-    started = CaseEvent.objects.filter(kind="started", organisation=acting.organisation, at__gte=since,
+    started = CaseEvent.objects.filter(kind=CaseEvent.Kind.STARTED, organisation=acting.organisation, at__gte=since,
                                        detail__idempotency_key=str(key)).values_list("case_id", flat=True)[:1]
     return access.visible(acting, DiversionCase.objects.filter(pk__in=list(started))).first()
 

@@ -19,10 +19,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core import clock
+from core.clock import long_date
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.idempotency import once
@@ -32,8 +32,10 @@ from partners.workdays import add_working_days
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Ethnicity, ReferralEvent, Sex, YoungPerson
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .models import (
+    CONDITION_EVENTS,
+    INTERVENTION_END_EVENTS,
     Assessment,
     Attendance,
     CaseEvent,
@@ -45,11 +47,12 @@ from .models import (
     OutcomeCode,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 
 A = audit.AuditAction
+K = CaseEvent.Kind
 LEAD_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, InterventionStatus.WITHDRAWN)
 MAX_PLANNED_SESSIONS = 50
@@ -57,19 +60,8 @@ DEFAULT_PROGRAMME = {"checkpoint": "Knife crime programme", "outcome22": "Divers
 PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "postcode", "area")
 
 
-def _d(day):
-    return f"{day:%-d %B %Y}"
-
-
 def _blank(value):
     return not (value or "").strip()
-
-
-def _url(name, pk):
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:  # the pages may not exist yet; a notification without a link is still right
-        return ""
 
 
 def _event(case, kind, acting, summary="", *, now, detail=None):
@@ -226,8 +218,8 @@ def _extra_conditions(extras, standard, start, end):
         elif len(description) > 300:
             problems.append("Describe each further condition in 300 characters or fewer")
         elif due_on is None or not start < due_on <= end:
-            problems.append(f"{description}: the due date must be after the start, {_d(start)}, and on or before "
-                            f"the contract end, {_d(end)}")
+            problems.append(f"{description}: the due date must be after the start, {long_date(start)}, and on or before "
+                            f"the contract end, {long_date(end)}")
         else:
             rows.append({"kind": rules.OTHER, "description": description, "due_on": due_on, "target": None})
     try:
@@ -313,11 +305,11 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         raise ValidationError({"eligibility": [r.reason for r in results if not r.passed]})
 
     end = rules.contract_end(start_date, months)
-    deadline = rules.rereferral_deadline(offence_date, offence.mode_of_trial, end)
+    deadline = rules.return_deadline(offence_date, offence.mode_of_trial, end)
     late = rules.contract_ends_after_deadline(end, deadline)
     if late and not acknowledge_deadline:
         raise ValidationError({"acknowledge_deadline": (
-            f"The contract would end on {_d(end)}, after the re-referral deadline of {_d(deadline)}. "
+            f"The contract would end on {long_date(end)}, after the return-to-police deadline of {long_date(deadline)}. "
             "Confirm you have seen this to start the case."
         )})
     try:
@@ -344,7 +336,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         **({"aggravating": aggravating, "admission": admission, "sufficient_evidence": sufficient_evidence,
             "history": history} if pathway.code == "checkpoint" else {}),
         eligibility=[asdict(r) for r in results], start_date=start_date, contract_months=months, end_date=end,
-        rereferral_deadline=deadline, deadline_acknowledged=bool(late and acknowledge_deadline), created_at=now,
+        return_deadline=deadline, deadline_acknowledged=bool(late and acknowledge_deadline), created_at=now,
     )
     Condition.objects.bulk_create(
         [Condition(case=case, position=i, **condition) for i, condition in enumerate(conditions)]
@@ -360,20 +352,15 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         young_person=young_person, case=case, organisation=lead_organisation, programme=programme,
         started_on=start_date, planned_sessions=n_sessions, created_at=now,
     )
-    _event(case, "started", acting, f"{pathway.name} case started: contract {_d(start_date)} to {_d(end)}, "
-           f"re-referral deadline {_d(deadline)}", now=now,
+    _event(case, K.STARTED, acting, f"{pathway.name} case started: contract {long_date(start_date)} to {long_date(end)}, "
+           f"return-to-police deadline {long_date(deadline)}", now=now,
            detail={"end_date": end.isoformat(), "deadline": deadline.isoformat(), "acknowledged": case.deadline_acknowledged,
                    "intervention": intervention.pk, "programme": programme.pk,
                    **({"idempotency_key": str(idempotency_key)} if idempotency_key is not None else {})})
     audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
     audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
-    notify(
-        staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
-        subject=f"Diversion case {case.pk} ({crime_reference}) has started",
-        body=f"Your organisation is the lead agency for {pathway.name} case {case.pk}, crime reference {crime_reference}. "
-             f"The contract ends on {_d(end)}.",
-        url=_url("case-detail", case.pk),
-    )
+    notify(staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
+           **notices.case_started(case.pk, crime_reference, pathway.name, end))
     return case
 
 
@@ -422,7 +409,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
     elif due_on <= today:
         problems["due_on"] = "The due date must be in the future"
     elif due_on > case.end_date:
-        problems["due_on"] = f"The due date must be on or before the contract end, {_d(case.end_date)}"
+        problems["due_on"] = f"The due date must be on or before the contract end, {long_date(case.end_date)}"
     count = case.conditions.count()
     try:
         rules.check_condition_count(count + 1)
@@ -435,7 +422,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
     detail = {"condition": condition.pk}
     if idempotency_key is not None:
         detail["idempotency_key"] = str(idempotency_key)
-    _event(case, "condition_added", acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
+    _event(case, K.CONDITION_ADDED, acting, f"Condition added: {condition.description} (due {long_date(due_on)})", now=now,
            detail=detail)
     audit.record(acting, A.UPDATE, case, detail={"action": "add_condition", "condition": condition.pk})
     return condition
@@ -456,10 +443,10 @@ def mark_condition_met(acting, condition, *, on, now):
     if on > today:
         raise ValidationError({"on": "The date must be today or in the past"})
     if on < case.start_date:
-        raise ValidationError({"on": f"The date must be on or after the case started, {_d(case.start_date)}"})
+        raise ValidationError({"on": f"The date must be on or after the case started, {long_date(case.start_date)}"})
     condition.met_on = on
     condition.save(update_fields=["met_on"])
-    _event(case, "condition_recorded_met", acting, f"Recorded as met on {_d(on)}: {condition.description}", now=now,
+    _event(case, K.CONDITION_RECORDED_MET, acting, f"Recorded as met on {long_date(on)}: {condition.description}", now=now,
            detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_met", "condition": condition.pk})
     refresh_case(case, today=today, now=now)
@@ -489,7 +476,7 @@ def mark_condition_missed(acting, condition, *, reason, now):
     condition.status = ConditionStatus.MISSED
     condition.missed_reason = reason.strip()
     condition.save(update_fields=["status", "missed_reason"])
-    _event(case, "condition_missed", acting, f"Recorded as missed: {condition.description}. Why: {condition.missed_reason}",
+    _event(case, K.CONDITION_MISSED, acting, f"Recorded as missed: {condition.description}. Why: {condition.missed_reason}",
            now=now, detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_missed", "condition": condition.pk})
     refresh_case(case, today=clock.today(now), now=now)
@@ -540,7 +527,7 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         raise ValidationError("Accept the allocation before starting work.", code="state")
     started = Intervention.objects.filter(allocation=allocation).first()
     if started is not None:
-        raise ValidationError(f"Work has already started on this allocation, on {_d(started.started_on)}.", code="started")
+        raise ValidationError(f"Work has already started on this allocation, on {long_date(started.started_on)}.", code="started")
     young_person = allocation.referral.young_person_id
     if young_person is None:
         raise ValidationError("This referral has no young person record yet: ask the VRU.", code="no_young_person")
@@ -553,7 +540,7 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         problems["started_on"] = "The start date must be today or in the past"
     elif started_on < clock.today(allocation.allocated_at):
         problems["started_on"] = (
-            f"The start date must be on or after the allocation, {_d(clock.today(allocation.allocated_at))}"
+            f"The start date must be on or after the allocation, {long_date(clock.today(allocation.allocated_at))}"
         )
     planned = _planned_problem(planned_sessions)
     if planned:
@@ -581,9 +568,10 @@ def _date_problems(intervention, field, day, today, label):
     if day > today:
         return {field: f"The date of the {label} must be today or in the past"}
     if day < intervention.started_on:
-        return {field: f"The date of the {label} must be on or after the intervention started, {_d(intervention.started_on)}"}
+        return {field: f"The date of the {label} must be on or after the intervention started, "
+                       f"{long_date(intervention.started_on)}"}
     if intervention.ended_on is not None and day > intervention.ended_on:
-        return {field: f"The date of the {label} must be on or before the intervention ended, {_d(intervention.ended_on)}"}
+        return {field: f"The date of the {label} must be on or before the intervention ended, {long_date(intervention.ended_on)}"}
     return {}
 
 
@@ -599,7 +587,7 @@ def _session_problems(intervention, held_on, attendance, reason, today):
 def _refuse_if_ended(intervention, what):
     if intervention.status in ENDED:
         raise ValidationError(
-            f"This intervention was {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            f"This intervention was {intervention.get_status_display().lower()} on {long_date(intervention.ended_on)}: "
             f"no new {what} can be recorded. Correct an earlier entry instead.", code="ended",
         )
 
@@ -641,8 +629,8 @@ def _record_session(acting, intervention, *, held_on, attendance, now, reason, n
     intervention.next_session_on = next_session_on
     intervention.save(update_fields=["next_session_on"])
     _engage(intervention, attendance)
-    _after_work(acting, intervention, "session_recorded",
-                f"Session on {_d(held_on)}: {Attendance(attendance).label.lower()}", now=now,
+    _after_work(acting, intervention, K.SESSION_RECORDED,
+                f"Session on {long_date(held_on)}: {Attendance(attendance).label.lower()}", now=now,
                 detail={"session": session.pk, "attendance": attendance})
     audit.record(acting, A.CREATE, intervention, detail={"action": "record_session", "session": session.pk})
     return session
@@ -664,8 +652,9 @@ def _record_assessment(acting, intervention, *, kind, completed_on, now):
         raise ValidationError(problems)
     assessment = Assessment.objects.create(intervention=intervention, kind=kind, completed_on=completed_on,
                                            recorded_by=acting.user, recorded_at=now)
-    _after_work(acting, intervention, "assessment_recorded",
-                f"{Assessment.Kind(kind).label} completed on {_d(completed_on)}", now=now, detail={"assessment": assessment.pk})
+    _after_work(acting, intervention, K.ASSESSMENT_RECORDED,
+                f"{Assessment.Kind(kind).label} completed on {long_date(completed_on)}", now=now,
+                detail={"assessment": assessment.pk})
     audit.record(acting, A.CREATE, intervention, detail={"action": "record_assessment", "assessment": assessment.pk})
     return assessment
 
@@ -692,11 +681,11 @@ def _end(acting, intervention, *, status, on, note, now, action):
     """Every ending takes an outcome note (kept with the intervention, never shown to the referrer)."""
     today = clock.today(now)
     if intervention.status == InterventionStatus.COMPLETED:
-        raise ValidationError(f"This intervention was already completed on {_d(intervention.ended_on)}: "
+        raise ValidationError(f"This intervention was already completed on {long_date(intervention.ended_on)}: "
                               "it cannot be ended again.", code="ended")
     if intervention.status in ENDED:
         raise ValidationError(
-            f"This intervention was already {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            f"This intervention was already {intervention.get_status_display().lower()} on {long_date(intervention.ended_on)}: "
             "it cannot be ended again.", code="ended",
         )
     problems = {}
@@ -705,12 +694,12 @@ def _end(acting, intervention, *, status, on, note, now, action):
     elif on > today:
         problems["on"] = "The date must be today or in the past"
     elif on < intervention.started_on:
-        problems["on"] = f"The date must be on or after the intervention started, {_d(intervention.started_on)}"
+        problems["on"] = f"The date must be on or after the intervention started, {long_date(intervention.started_on)}"
     else:
         last = intervention.sessions.filter(correction__isnull=True).order_by("-held_on").values_list("held_on", flat=True)[:1]
         last = last[0] if last else None
         if last is not None and on < last:
-            problems["on"] = f"The date must be on or after the last session, {_d(last)}"
+            problems["on"] = f"The date must be on or after the last session, {long_date(last)}"
     if _blank(note):
         problems["note"] = NOTE_MESSAGES[status]
     if problems:
@@ -722,8 +711,8 @@ def _end(acting, intervention, *, status, on, note, now, action):
     intervention.save(update_fields=["status", "ended_on", "end_reason", "next_session_on"])
     if intervention.case_id is not None:
         case = DiversionCase.objects.get(pk=intervention.case_id)
-        summary = f"{END_LABELS[status]} {intervention.programme.name} on {_d(on)}: {intervention.end_reason}"
-        _event(case, f"intervention_{status}", acting, summary, now=now, detail={"intervention": intervention.pk})
+        summary = f"{END_LABELS[status]} {intervention.programme.name} on {long_date(on)}: {intervention.end_reason}"
+        _event(case, INTERVENTION_END_EVENTS[status], acting, summary, now=now, detail={"intervention": intervention.pk})
     if intervention.referral_id is not None:
         _referral_event(intervention.referral_id, ReferralEvent.Kind.WORK_ENDED, acting,
                         work_ended_in_words(status, intervention.organisation.name), now=now,
@@ -783,9 +772,9 @@ def _correct_session(acting, intervention, session, *, held_on, attendance, reas
     )
     _engage(intervention, attendance)
     _after_work(
-        acting, intervention, "session_corrected",
-        f"Session of {_d(session.held_on)} ({Attendance(session.attendance).label.lower()}) corrected to "
-        f"{_d(held_on)} ({Attendance(attendance).label.lower()}): {correction.correction_reason}", now=now,
+        acting, intervention, K.SESSION_CORRECTED,
+        f"Session of {long_date(session.held_on)} ({Attendance(session.attendance).label.lower()}) corrected to "
+        f"{long_date(held_on)} ({Attendance(attendance).label.lower()}): {correction.correction_reason}", now=now,
         detail={"session": correction.pk, "corrects": session.pk},
     )
     audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_session", "session": correction.pk,
@@ -816,8 +805,9 @@ def _correct_assessment(acting, intervention, assessment, *, kind, completed_on,
         corrects=assessment, correction_reason=correction_reason.strip(),
     )
     _after_work(
-        acting, intervention, "assessment_corrected",
-        f"Assessment of {_d(assessment.completed_on)} corrected to {_d(completed_on)}: {correction.correction_reason}",
+        acting, intervention, K.ASSESSMENT_CORRECTED,
+        f"Assessment of {long_date(assessment.completed_on)} corrected to {long_date(completed_on)}: "
+        f"{correction.correction_reason}",
         now=now, detail={"assessment": correction.pk, "corrects": assessment.pk},
     )
     audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_assessment", "assessment": correction.pk,
@@ -873,7 +863,8 @@ def refresh_case(case, *, today, now=None):
             if (condition.progress, condition.met_on, condition.status) != (progress, met_on, status):
                 if status != condition.status and status in (rules.MET, rules.MISSED):
                     verb = "Met" if status == rules.MET else "Missed"
-                    _event(case, f"condition_{status}", None, f"{verb}: {condition.description} (due {_d(condition.due_on)})",
+                    _event(case, CONDITION_EVENTS[status], None, f"{verb}: {condition.description} "
+                           f"(due {long_date(condition.due_on)})",
                            now=now, detail={"condition": condition.pk})
                 condition.progress, condition.met_on, condition.status = progress, met_on, status
                 condition.save(update_fields=["progress", "met_on", "status"])
@@ -883,14 +874,14 @@ def refresh_case(case, *, today, now=None):
             _transition(case, rules.MARK_AT_RISK)
             case.at_risk_since = today
             case.save(update_fields=["status", "at_risk_since"])
-            what = "; ".join(f"{c.description} (due {_d(c.due_on)})" for c in missed)
-            _event(case, "at_risk", None, f"At risk: missed {what}", now=now, detail={"missed": [c.pk for c in missed]})
+            what = "; ".join(f"{c.description} (due {long_date(c.due_on)})" for c in missed)
+            _event(case, K.AT_RISK, None, f"At risk: missed {what}", now=now, detail={"missed": [c.pk for c in missed]})
             audit.record(None, A.UPDATE, case, detail={"action": "mark_at_risk", "missed": [c.pk for c in missed]})
         elif not missed and case.status == rules.AT_RISK:
             _transition(case, rules.RESOLVE_RISK)
             case.at_risk_since = None
             case.save(update_fields=["status", "at_risk_since"])
-            _event(case, "risk_resolved", None, "No condition is missed any longer: the case is active again", now=now)
+            _event(case, K.RISK_RESOLVED, None, "No condition is missed any longer: the case is active again", now=now)
             audit.record(None, A.UPDATE, case, detail={"action": "resolve_risk"})
         return case
 
@@ -918,7 +909,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
         problems["offence_date"] = "The offence date must be today or in the past"
     elif not case.start_date <= offence_date <= case.end_date:
         problems["offence_date"] = (
-            f"The further offence must be during the contract, {_d(case.start_date)} to {_d(case.end_date)}"
+            f"The further offence must be during the contract, {long_date(case.start_date)} to {long_date(case.end_date)}"
         )
     if problems:
         raise ValidationError(problems)
@@ -928,7 +919,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     if condition is None:
         raise ValidationError("This case has no condition of no further offending.", code="no_condition")
     Condition.objects.filter(pk=condition.pk).update(status=ConditionStatus.MISSED, met_on=None)
-    _event(case, "reoffence", acting, f"Further offence on {_d(offence_date)}, crime reference {crime_reference.strip()}",
+    _event(case, K.REOFFENCE, acting, f"Further offence on {long_date(offence_date)}, crime reference {crime_reference.strip()}",
            now=now, detail={"offence_date": offence_date.isoformat(), "crime_reference": crime_reference.strip(),
                             "condition": condition.pk})
     refresh_case(case, today=today, now=now)
@@ -948,13 +939,13 @@ def record_missed_reason(acting, condition, *, reason, now):
     previous = condition.missed_reason
     condition.missed_reason = reason.strip()
     condition.save(update_fields=["missed_reason"])
-    _event(case, "missed_reason", acting, f"Why it was missed ({condition.description}): {condition.missed_reason}", now=now,
+    _event(case, K.MISSED_REASON, acting, f"Why it was missed ({condition.description}): {condition.missed_reason}", now=now,
            detail={"condition": condition.pk, "previous": previous})
     audit.record(acting, A.UPDATE, case, detail={"action": "record_missed_reason", "condition": condition.pk})
     return condition
 
 
-# --- Breach, further chance and re-referral -------------------------------------------------------
+# --- Breach, further chance and return to police -------------------------------------------------------
 
 
 @transaction.atomic
@@ -972,13 +963,12 @@ def propose_breach(acting, case, *, reason, now):
     case.breach_proposed_by = getattr(acting, "user", None)
     case.breach_proposed_at = now
     case.save(update_fields=["status", "breach_proposed_by", "breach_proposed_at"])
-    _event(case, "breach_proposed", acting, f"Breach proposed{'' if acting else ' by the system'}: {reason.strip()}", now=now)
+    _event(case, K.BREACH_PROPOSED, acting, f"Breach proposed{'' if acting else ' by the system'}: {reason.strip()}", now=now)
     deciders = (staff_of(case.lead_organisation_id, (Role.MANAGER,))
                 + staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)))
     proposer = getattr(case.breach_proposed_by, "pk", None)
     notify([u for u in deciders if u.pk != proposer], kind="breach_proposed", key=f"case:{case.pk}:breach:{now.isoformat()}",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}): a breach is proposed",
-           body="Confirm the breach or give a further chance in the portal.", url=_url("case-detail", case.pk))
+           **notices.breach_proposed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_breach"})
     return case
 
@@ -994,15 +984,14 @@ def confirm_breach(acting, case, *, reason, now):
         raise ValidationError({"reason": "Explain why the breach is confirmed"})
     _transition(case, rules.CONFIRM_BREACH)
     case.save(update_fields=["status"])
-    re_referral = ReReferral.objects.create(case=case, re_referred_at=now, confirmed_by=acting.user, reason=reason.strip(),
-                                            deadline=case.rereferral_deadline)
-    _event(case, "re_referred", acting, f"Breach confirmed and re-referred to police (deadline {_d(re_referral.deadline)}): "
-           f"{re_referral.reason}", now=now, detail={"re_referral": re_referral.pk})
+    return_to_police = ReturnToPolice.objects.create(case=case, returned_at=now, confirmed_by=acting.user,
+                                                     reason=reason.strip(), deadline=case.return_deadline)
+    _event(case, K.RETURNED_TO_POLICE, acting,
+           f"Breach confirmed and returned to police (deadline {long_date(return_to_police.deadline)}): "
+           f"{return_to_police.reason}", now=now, detail={"re_referral": return_to_police.pk})
     notify(staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) has been re-referred to police",
-           body=f"Receive it and record the outcome. The re-referral deadline is {_d(re_referral.deadline)}.",
-           url=_url("case-detail", case.pk))
-    audit.record(acting, A.UPDATE, case, detail={"action": "confirm_breach", "re_referral": re_referral.pk})
+           **notices.returned_to_police(case.pk, case.crime_reference, return_to_police.deadline))
+    audit.record(acting, A.UPDATE, case, detail={"action": "confirm_breach", "re_referral": return_to_police.pk})
     return case
 
 
@@ -1031,8 +1020,9 @@ def further_chance(acting, case, *, condition, new_due_on, reason, now):
     case.breach_proposed_by = None
     case.breach_proposed_at = None
     case.save(update_fields=["status", "at_risk_since", "breach_proposed_by", "breach_proposed_at"])
-    _event(case, "further_chance", acting,
-           f"Further chance: {condition.description} now due {_d(new_due_on)} (was {_d(old)}). {reason.strip()}", now=now,
+    _event(case, K.FURTHER_CHANCE, acting,
+           f"Further chance: {condition.description} now due {long_date(new_due_on)} (was {long_date(old)}). "
+           f"{reason.strip()}", now=now,
            detail={"condition": condition.pk, "old_due_on": old.isoformat(), "new_due_on": new_due_on.isoformat(),
                    "reason": reason.strip()})
     audit.record(acting, A.UPDATE, case, detail={"action": "further_chance", "condition": condition.pk})
@@ -1040,20 +1030,21 @@ def further_chance(acting, case, *, condition, new_due_on, reason, now):
 
 
 @transaction.atomic
-def receive_rereferral(acting, case, *, now):
+def receive_return(acting, case, *, now):
     acting, case = _case_to(acting, "outcomes.police_decide", case, "decide_diversion")
-    re_referral = ReReferral.objects.select_for_update().filter(case=case).first()
-    if re_referral is None:
-        raise ValidationError("This case has not been re-referred to police.", code="not_re_referred")
-    if re_referral.received_at is not None:
-        raise ValidationError(f"This re-referral was already received on {_d(clock.today(re_referral.received_at))}.",
+    return_to_police = ReturnToPolice.objects.select_for_update().filter(case=case).first()
+    if return_to_police is None:
+        raise ValidationError("This case has not been returned to police.", code="not_re_referred")
+    if return_to_police.received_at is not None:
+        received = long_date(clock.today(return_to_police.received_at))
+        raise ValidationError(f"This case was already received by police on {received}.",
                               code="received")
-    re_referral.received_at = now
-    re_referral.received_by = acting.user
-    re_referral.save(update_fields=["received_at", "received_by"])
-    _event(case, "re_referral_received", acting, "Re-referral received by police", now=now)
+    return_to_police.received_at = now
+    return_to_police.received_by = acting.user
+    return_to_police.save(update_fields=["received_at", "received_by"])
+    _event(case, K.RECEIVED_BY_POLICE, acting, "Received by police", now=now)
     audit.record(acting, A.UPDATE, case, detail={"action": "receive_rereferral"})
-    return re_referral
+    return return_to_police
 
 
 @transaction.atomic
@@ -1062,17 +1053,17 @@ def record_police_outcome(acting, case, *, outcome_code, notes, now):
     acting, case = _case_to(acting, "outcomes.police_decide", case, "decide_diversion")
     outcome = _outcome(outcome_code)
     _check_transition(case, rules.RECORD_OUTCOME)
-    problem = rules.outcome_fits_case(rules.RE_REFERRED, outcome.code, case.pathway.closing_outcome.code,
+    problem = rules.outcome_fits_case(rules.RETURNED_TO_POLICE, outcome.code, case.pathway.closing_outcome.code,
                                       codes_closing=_closing_codes())
     if problem:
         raise ValidationError({"outcome_code": problem})
     _transition(case, rules.RECORD_OUTCOME)
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
-    ReReferral.objects.filter(case=case, received_at__isnull=True).update(received_at=now, received_by=acting.user)
+    ReturnToPolice.objects.filter(case=case, received_at__isnull=True).update(received_at=now, received_by=acting.user)
     PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now,
                                  notes=(notes or "").strip())
-    _event(case, "police_outcome", acting, f"Police outcome recorded: {outcome}", now=now, detail={"outcome": outcome.code})
+    _event(case, K.POLICE_OUTCOME, acting, f"Police outcome recorded: {outcome}", now=now, detail={"outcome": outcome.code})
     audit.record(acting, A.UPDATE, case, detail={"action": "record_police_outcome", "outcome": outcome.code})
     return case
 
@@ -1092,18 +1083,17 @@ def propose_closure(case, *, now, acting=None):
         access.require_to(acting, "outcomes.propose_closure", case)
     _check_transition(case, rules.PROPOSE_CLOSURE)
     if today < case.end_date:
-        raise ValidationError(f"The contract ends on {_d(case.end_date)}: closure can be proposed from then.", code="too_early")
+        raise ValidationError(f"The contract ends on {long_date(case.end_date)}: closure can be proposed from then.",
+                              code="too_early")
     case = refresh_case(case, today=today, now=now)
     outstanding = [c.description for c in case.conditions.all() if c.status != rules.MET]
     if outstanding:
         raise ValidationError(f"Not every condition is met: {'; '.join(outstanding)}.", code="not_met")
     _transition(case, rules.PROPOSE_CLOSURE)
     case.save(update_fields=["status"])
-    _event(case, "closure_proposed", acting, "Every condition met at the contract end: proposed for closure", now=now)
+    _event(case, K.CLOSURE_PROPOSED, acting, "Every condition met at the contract end: proposed for closure", now=now)
     notify([case.decision_maker], kind="closure", key=f"case:{case.pk}:closure",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) is ready to close",
-           body="Every condition of the contract is met. Close the case with its outcome in the portal.",
-           url=_url("case-detail", case.pk))
+           **notices.ready_to_close(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_closure"})
     return case
 
@@ -1123,10 +1113,9 @@ def close_case(acting, case, *, outcome_code, now):
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
     PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now)
-    _event(case, "closed", acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
+    _event(case, K.CLOSED, acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
     notify(staff_of(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
-           subject=f"Diversion case {case.pk} ({case.crime_reference}) has closed as completed",
-           url=_url("case-detail", case.pk))
+           **notices.closed_as_completed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
     return case
 
@@ -1135,37 +1124,32 @@ def close_case(acting, case, *, outcome_code, now):
 def flag_missed_deadlines(*, now):
     """A deadline that passed before police received the case is flagged on the case, once (set-based)."""
     today = clock.today(now)
-    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
+    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RETURNED_TO_POLICE, return_to_police__received_at__isnull=True)
     with transaction.atomic():
         missed = list(DiversionCase.objects.select_for_update(of=("self",)).filter(
-            waiting, rereferral_deadline__lt=today, deadline_missed_on__isnull=True).values_list("pk", flat=True))
+            waiting, return_deadline__lt=today, deadline_missed_on__isnull=True).values_list("pk", flat=True))
         DiversionCase.objects.filter(pk__in=missed).update(deadline_missed_on=today)
         CaseEvent.objects.bulk_create([
-            CaseEvent(case_id=pk, kind="deadline_missed", at=now,
-                      summary="The re-referral deadline passed before police received the case.")
+            CaseEvent(case_id=pk, kind=K.DEADLINE_MISSED, at=now,
+                      summary="The return-to-police deadline passed before police received the case.")
             for pk in missed
         ])
     return missed
 
 
 def deadline_warnings(*, now):
-    """Warn the lead agency and the decision maker 28, 14, 7 and 1 days before a re-referral deadline, once each.
+    """Warn the lead agency and the decision maker 28, 14, 7 and 1 days before a return-to-police deadline, once each.
 
     Only cases whose deadline falls exactly on a mark today are read (one query); the key makes a rerun silent.
     """
     today = clock.today(now)
     marks = {today + timedelta(days=d): d for d in rules.WARNING_DAYS}
-    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RE_REFERRED, re_referral__received_at__isnull=True)
-    cases = list(DiversionCase.objects.filter(waiting, rereferral_deadline__in=list(marks)).select_related("decision_maker"))
+    waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RETURNED_TO_POLICE, return_to_police__received_at__isnull=True)
+    cases = list(DiversionCase.objects.filter(waiting, return_deadline__in=list(marks)).select_related("decision_maker"))
     staff = staff_by_organisation({case.lead_organisation_id for case in cases}, (Role.CASEWORKER, Role.MANAGER))
     messages = []
     for case in cases:
-        days = marks[case.rereferral_deadline]
-        plural = "s" if days != 1 else ""
-        messages.append(Message(
-            staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
-            f"{days} day{plural} to the re-referral deadline of case {case.pk} ({case.crime_reference})",
-            f"Police must receive this case by {_d(case.rereferral_deadline)} if it is to be prosecuted.",
-            _url("case-detail", case.pk),
-        ))
+        days = marks[case.return_deadline]
+        messages.append(Message(staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
+                                **notices.deadline_near(case.pk, case.crime_reference, days, case.return_deadline)))
     return {"cases": len(cases), "told": len(notify_many("deadline", messages))}

@@ -30,7 +30,7 @@ urlpatterns = [
     path("conditions/<int:pk>/reason/", views_cases.condition_reason, name="condition-reason"),
     path("conditions/<int:pk>/met/", views_cases.condition_met, name="condition-met"),
     path("conditions/<int:pk>/missed/", views_cases.condition_missed, name="condition-missed"),
-    path("re-referrals/", views_cases.rereferrals, name="rereferrals"),
+    path("returned-to-police/", views_cases.returned_to_police, name="returned-to-police"),
     # The programmes a partner runs (its administrators and managers)
     path("programmes/", programmes.programmes, name="programmes"),
     path("programmes/new/", programmes.new_programme, name="programme-new"),

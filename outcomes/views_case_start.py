@@ -44,7 +44,7 @@ ORDER = ("crime", "young-person", "facts", "eligibility", "contract", "deadline"
 TITLES = {
     "crime": "The crime", "young-person": "Find the young person", "new-young-person": "Enter a new young person",
     "facts": "Checkpoint questions", "eligibility": "Eligibility", "contract": "The contract",
-    "deadline": "The contract ends after the re-referral deadline", "programme": "The programme",
+    "deadline": "The contract ends after the return-to-police deadline", "programme": "The programme",
     "conditions": "Conditions", "check": "Check your answers before starting the case",
 }
 
@@ -110,7 +110,7 @@ def _state(answers):
         s.months = contract["contract_months"] or s.pathway.contract_months
         s.sessions = contract["sessions"] or s.pathway.sessions
         s.end = rules.contract_end(s.start, s.months)
-        s.deadline = rules.rereferral_deadline(s.offence_date, s.offence.mode_of_trial, s.end)
+        s.deadline = rules.return_deadline(s.offence_date, s.offence.mode_of_trial, s.end)
         s.late = rules.contract_ends_after_deadline(s.end, s.deadline)
         s.programmes = list(selectors.programmes_of(s.lead)) if s.lead else []
         s.programme = next((p for p in s.programmes if p.pk == answers.get("programme")), None)

@@ -1,4 +1,4 @@
-"""Diversion cases: the list, the case page and its actions (conditions included), and the police 'Re-referrals'
+"""Diversion cases: the list, the case page and its actions (conditions included), and the police 'Returned to police'
 inbox (starting a case is views_case_start's question journey). Every write is a service call; the services enforce
 who may do what, and the page shows each action only to those who may use it."""
 
@@ -43,7 +43,7 @@ def cases(request):
     page = Paginator(selectors.cases_for(acting, status=status or None, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/cases.html", {
         "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": f"status={status}",
-        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED), "can_start": access.can(acting, "decide_diversion"),
+        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RETURNED_TO_POLICE), "can_start": access.can(acting, "decide_diversion"),
     })
 
 
@@ -55,7 +55,7 @@ def _flags(acting, case):
 
     status = case.status
     allowed = rules.allowed_actions(status)
-    re_referral = getattr(case, "re_referral", None)
+    return_to_police = getattr(case, "return_to_police", None)
     police = may("outcomes.police_decide")
     return {
         "can_reason": may("outcomes.record_missed_reason"),
@@ -65,7 +65,8 @@ def _flags(acting, case):
         "can_further_chance": rules.FURTHER_CHANCE in allowed and may("outcomes.decide_breach"),
         "can_reoffence": status in (rules.ACTIVE, rules.AT_RISK, rules.BREACH_PROPOSED) and may("outcomes.record_reoffence"),
         "can_close": rules.CLOSE in allowed and police,
-        "can_receive": police and status == rules.RE_REFERRED and re_referral is not None and re_referral.received_at is None,
+        "can_receive": police and status == rules.RETURNED_TO_POLICE and return_to_police is not None
+        and return_to_police.received_at is None,
         "can_outcome": rules.RECORD_OUTCOME in allowed and police,
         "can_conditions": status in rules.ACTIVE_STATUSES and may("outcomes.change_conditions"),
     }
@@ -80,7 +81,7 @@ def _context(request, case, **forms):
     day = clock.today()
     return {
         "case": case, "today": day, "conditions": rows, "interventions": case.interventions.all(),
-        "events": case.events.all(), "re_referral": getattr(case, "re_referral", None),
+        "events": case.events.all(), "return_to_police": getattr(case, "return_to_police", None),
         "police_outcome": getattr(case, "police_outcome", None), "deadline": selectors.deadline_state(case, today=day),
         "missed": [c for c in conditions if c.status == rules.MISSED],
         "room_for_condition": len(conditions) < rules.MAX_CONDITIONS, "further": rules.OTHER,
@@ -142,7 +143,7 @@ def confirm_breach(request, pk):
         services.confirm_breach(request.acting, pk, reason=data["reason"], now=now)
 
     return _act(request, pk, "confirm", confirm_form(request.POST), action,
-                "Breach confirmed: the case is re-referred to police.")
+                "Breach confirmed: the case is returned to police.")
 
 
 @_post
@@ -187,8 +188,8 @@ def record_outcome(request, pk):
 @_post
 def receive(request, pk):
     try:
-        services.receive_rereferral(request.acting, pk, now=timezone.now())
-        messages.success(request, "Re-referral received.")
+        services.receive_return(request.acting, pk, now=timezone.now())
+        messages.success(request, "Received by police.")
     except ValidationError as error:
         flash_error(request, error)
     return redirect("case-detail", pk=pk)
@@ -208,9 +209,9 @@ def condition_reason(request, pk):
 
 
 @login_required
-def rereferrals(request):
-    page = Paginator(selectors.rereferral_inbox(request.acting), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outcomes/rereferrals.html", {"page": page, "today": clock.today()})
+def returned_to_police(request):
+    page = Paginator(selectors.returned_to_police_inbox(request.acting), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outcomes/returned_to_police.html", {"page": page, "today": clock.today()})
 
 
 # --- Conditions: add a further one, record one met or missed (police decision makers and the lead agency) ----

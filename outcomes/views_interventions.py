@@ -51,7 +51,7 @@ def caseload(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/caseload.html", {
         "page": page, "rows": [_row(i) for i in page], "today": day, "ended": ended, "query": "show=ended" if ended else "",
-        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RE_REFERRED),
+        "live_statuses": (*rules.ACTIVE_STATUSES, rules.RETURNED_TO_POLICE),
     })
 
 

@@ -101,20 +101,22 @@ def organisations_of(user):
 
 R = Role
 K = OrganisationKind
-PARTNER_KINDS = {K.YOS, K.VOLUNTARY, K.LOCAL_AUTHORITY, K.POLICE}
+# The organisations that work with young people (police included: they run diversion cases); the VRU and the
+# referrers are not among them. Not the same set as referrals.selectors.ALLOCATABLE_KINDS.
+WORKING_PARTNER_KINDS = {K.YOS, K.VOLUNTARY, K.LOCAL_AUTHORITY, K.POLICE}
 
 CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "refer": lambda a: a.has_role(R.REFERRER),
     "triage": lambda a: a.is_vru and a.has_role(R.TRIAGER, R.MANAGER),
-    "work_allocations": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER),
-    "record_session": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER),
+    "work_allocations": lambda a: a.kind in WORKING_PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER),
+    "record_session": lambda a: a.kind in WORKING_PARTNER_KINDS and a.has_role(R.CASEWORKER),
     "decide_diversion": lambda a: a.kind == K.POLICE and a.has_role(R.DECISION_MAKER),
     "confirm_breach": lambda a: (a.kind == K.POLICE and a.has_role(R.DECISION_MAKER))
-    or (a.kind in PARTNER_KINDS and a.has_role(R.MANAGER)),
+    or (a.kind in WORKING_PARTNER_KINDS and a.has_role(R.MANAGER)),
     "manage_cohorts": lambda a: a.is_vru and a.has_role(R.TRIAGER, R.MANAGER),
     # Which cohorts is the scope's business (cohorts/access.py): those naming the organisation, all for the VRU.
     "view_cohorts": lambda a: (a.is_vru and a.has_role(R.TRIAGER, R.MANAGER))
-    or (a.kind in PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER, R.DECISION_MAKER)),
+    or (a.kind in WORKING_PARTNER_KINDS and a.has_role(R.CASEWORKER, R.MANAGER, R.DECISION_MAKER)),
     "view_figures": lambda a: a.has_role(R.MANAGER),
     "manage_population": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
@@ -125,7 +127,7 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     # The VRU's administrators add organisations (with their first administrator) and deactivate them.
     "onboard_organisations": lambda a: a.is_vru and a.has_role(R.ORG_ADMIN),
     # The programmes a partner runs (outcomes/programmes.py): what its interventions are chosen from.
-    "manage_programmes": lambda a: a.kind in PARTNER_KINDS and a.has_role(R.ORG_ADMIN, R.MANAGER),
+    "manage_programmes": lambda a: a.kind in WORKING_PARTNER_KINDS and a.has_role(R.ORG_ADMIN, R.MANAGER),
     # The case pages: police decision makers, the lead agencies' caseworkers and managers, the VRU's triagers and
     # managers. Which cases each sees is the scope's business; a school or an administrator gets 403.
     "view_cases": lambda a: any(CAPABILITIES[c](a) for c in ("decide_diversion", "work_allocations", "triage")),

@@ -18,10 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 
-from . import access, audit, rules
+from . import access, audit, notices, rules
 from .models import ApiToken, Area, Invitation, Membership, Organisation, OrganisationKind, Role, User
 
 SECRET_BYTES = 32
@@ -97,10 +95,8 @@ def _send_invitation(acting, person, organisation, *, now, idempotency_key=None)
         created_at=now, expires_at=rules.invitation_expires_at(now), idempotency_key=idempotency_key,
     )
     audit.record(acting, audit.AuditAction.CREATE, invitation, detail={"user": person.pk, "organisation": organisation.pk})
-    context = {"person": person, "organisation": organisation, "link": settings.PORTAL_URL + reverse(
-        "invitation-accept", args=[secret]), "expires_at": invitation.expires_at, "service_name": settings.SERVICE_NAME}
-    send_mail(render_to_string("partners/admin/invitation_subject.txt", context).strip(),
-              render_to_string("partners/admin/invitation_email.txt", context), settings.DEFAULT_FROM_EMAIL, [person.email])
+    subject, body = notices.invitation(person, organisation, secret, invitation.expires_at)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
     return invitation
 
 

@@ -10,7 +10,7 @@ SECTIONS = [
     ("triage", "Triage queue", "Today's referrals, most pressing first.", "triage-queue"),
     ("work_allocations", "Allocated to us", "Referrals the VRU has allocated to your organisation.", "allocations"),
     ("record_session", "Our caseload", "Young people you work with, their sessions and assessments.", "caseload"),
-    ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and re-referrals.", "cases"),
+    ("decide_diversion", "Diversion cases", "Outcome 22 and Checkpoint cases and cases returned to police.", "cases"),
     ("view_figures", "Figures", "Volumes, timeliness, outcomes and disproportionality.", None),
     ("view_audit", "Audit trail", "Who viewed or changed which record, and when.", "audit-events"),
     ("manage_organisation", "People", "Invite people, change their roles, deactivate those who leave.", "people"),

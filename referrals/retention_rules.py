@@ -1,4 +1,4 @@
-"""The retention rule (DOMAIN.md, data protection), as pure functions.
+"""The retention rule (docs/domain.md, data protection), as pure functions.
 
 A young person's records are kept for RETENTION_YEARS (default 6) after their last referral,
 intervention or case closes, or until their RETENTION_MIN_AGE-th (default 25th) birthday if that is

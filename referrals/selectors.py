@@ -12,8 +12,6 @@ from . import rules
 from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
 
 LIST_RELATED = ("referring_organisation", "claimed_by")
-# The organisations that referrals are allocated to (the services refuse any other kind).
-PARTNER_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
 
 
 def _with_concerns(queryset):
@@ -75,8 +73,9 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     return sections
 
 
-def referral_for_triage(acting, pk):
-    """One referral with everything the triage page shows. Viewing it is audited."""
+def read_for_triage(acting, pk):
+    """One referral with everything the triage page shows. Audits the read (a VIEW entry), and writes nothing else:
+    opening the page does not refresh a claim (referrals.services.claim does, by POST)."""
     access.require_capability(acting, "triage")
     referral = access.get_visible_or_404(
         acting,
@@ -152,8 +151,12 @@ def late_allocations(acting, *, now):
     return Allocation.objects.filter(late).select_related("organisation", "referral").order_by("organisation__name", "accept_due")
 
 
+# Who triage may allocate a referral to: police are not (they decide diversion cases, they do not take referrals).
+ALLOCATABLE_KINDS = (OrganisationKind.YOS, OrganisationKind.VOLUNTARY, OrganisationKind.LOCAL_AUTHORITY)
+
+
 def partner_organisations():
-    return Organisation.objects.filter(kind__in=PARTNER_KINDS, active=True).order_by("name")
+    return Organisation.objects.filter(kind__in=ALLOCATABLE_KINDS, active=True).order_by("name")
 
 
 def young_person(acting, pk):

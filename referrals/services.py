@@ -10,8 +10,6 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.urls import reverse
-from django.utils import timezone
 
 from core import clock
 from core.errors import HeldElsewhere
@@ -22,7 +20,7 @@ from partners.models import Membership, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import is_working_day
 
-from . import rules
+from . import notices, rules, selectors
 from .models import (
     Allocation,
     Decision,
@@ -36,7 +34,6 @@ from .models import (
     Status,
     YoungPerson,
 )
-from .selectors import PARTNER_KINDS
 
 A = audit.AuditAction
 Kind = ReferralEvent.Kind
@@ -71,10 +68,6 @@ def _transition(referral, action):
 def _locked(referral):
     """Re-read the referral under a row lock: two people acting at once are serialised."""
     return Referral.objects.select_for_update().get(pk=referral.pk)
-
-
-def _url(referral, view="referral-detail"):
-    return reverse(view, args=[referral.pk])
 
 
 # --- Drafts and submission -----------------------------------------------------------
@@ -300,6 +293,11 @@ def claim(acting, referral, *, now):
         raise ValidationError(f"This referral is {referral.get_status_display().lower()} and is not in the triage queue.")
     if _claim_is_live(referral, now) and referral.claimed_by_id != acting.user.pk:
         raise ClaimConflict(f"{referral.claimed_by} is working on this referral. Choose another one.", code="claimed")
+    if _claim_is_live(referral, now):
+        # "Keep working on it": the holder's claim runs 2 hours from now; not a new claim on the timeline.
+        referral.claim_activity_at = now
+        referral.save(update_fields=["claim_activity_at", "updated_at"])
+        return referral
     _release_others(acting, referral.pk, now)
     _take(referral, acting, now)
     return referral
@@ -430,7 +428,7 @@ def decision_problems(decision, *, rag, organisation, programme, signpost_to, de
     if decision == Decision.ALLOCATE:
         if organisation is None:
             problems["organisation"] = "Select the partner organisation to allocate to"
-        elif organisation.kind not in PARTNER_KINDS or not organisation.active:
+        elif organisation.kind not in selectors.ALLOCATABLE_KINDS or not organisation.active:
             problems["organisation"] = "Allocate to an active partner organisation (a YOS, voluntary sector or local authority)"
         if not (programme or "").strip():
             problems["programme"] = "Enter the programme"
@@ -471,8 +469,6 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
     referral.first_decided_at = referral.first_decided_at or now
     referral.claimed_by = None
     referral.claim_activity_at = None
-    url = _url(referral)
-    ref = referral.reference
     if decision == Decision.ALLOCATE:
         allocation = Allocation.objects.create(
             referral=referral, organisation=organisation, programme=programme.strip(), allocated_by=acting.user,
@@ -481,28 +477,25 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
         _event(referral, Kind.ALLOCATED, acting, f"Allocated to {organisation.name}: {allocation.programme}", now=now,
                shared=True, detail={"organisation": organisation.pk, "allocation": allocation.pk, "reason": reason})
         notify(staff_of(organisation, (Role.CASEWORKER, Role.MANAGER)), kind="allocation", key=f"allocation:{allocation.pk}",
-               subject=f"Referral {ref} has been allocated to {organisation.name}",
-               body="Please accept it or hand it back within the deadline shown in the portal.",
-               url=reverse("allocation-detail", args=[allocation.pk]))
-        told = f"The VRU has allocated referral {ref} to a partner programme."
+               **notices.allocated(allocation, referral.reference, organisation.name))
+        told = notices.decided(referral, decision)
     elif decision == Decision.SIGNPOST:
         _event(referral, Kind.SIGNPOSTED, acting, f"Signposted to {signpost_to.strip()}", now=now, shared=True,
                detail={"to": signpost_to.strip(), "reason": reason})
         referral.closed_at = now
-        told = f"The VRU has signposted referral {ref} to {signpost_to.strip()}."
+        told = notices.decided(referral, decision, signpost_to=signpost_to)
     elif decision == Decision.DECLINE:
         label = DeclineReason(decline_reason).label
         _event(referral, Kind.DECLINED, acting, f"Declined: {label}. {reason.strip()}", now=now, shared=True,
                detail={"reason_code": decline_reason, "reason": reason.strip()})
         referral.closed_at = now
-        told = f"The VRU has declined referral {ref}: {label}."
+        told = notices.decided(referral, decision, decline_label=label)
     else:
         InfoRequest.objects.create(referral=referral, question=question.strip(), asked_by=acting.user, asked_at=now)
         _event(referral, Kind.INFO_REQUESTED, acting, question.strip(), now=now, shared=True)
-        told = f"The VRU needs more information about referral {ref}. Please answer the question in the portal."
+        told = notices.decided(referral, decision)
     referral.save()
-    notify(_referrer_users(referral), kind="decision", key=f"decision:{referral.pk}:{decision}:{now.isoformat()}",
-           subject=f"Referral {ref}: {Decision(decision).label.lower()}", body=told, url=url)
+    notify(_referrer_users(referral), kind="decision", key=f"decision:{referral.pk}:{decision}:{now.isoformat()}", **told)
     audit.record(acting, A.UPDATE, referral, detail={"action": "decide", "decision": decision})
     return referral
 
@@ -533,8 +526,7 @@ def _answer_info(acting, referral, answer, *, now):
     referral.triage_deadline = rules.triage_deadline(now, referral.urgent)
     referral.save()
     _event(referral, Kind.INFO_ANSWERED, acting, answer.strip(), now=now, shared=True)
-    notify([request.asked_by], kind="info_answered", key=f"info_answered:{request.pk}",
-           subject=f"Referral {referral.reference}: the referrer has answered", url=_url(referral, "triage-referral"))
+    notify([request.asked_by], kind="info_answered", key=f"info_answered:{request.pk}", **notices.info_answered(referral))
     audit.record(acting, A.UPDATE, referral, detail={"action": "answer_info"})
     return referral
 
@@ -671,11 +663,6 @@ def close_referral(acting, referral, *, reason, now):
     return referral
 
 
-def touch_claim(acting, referral, *, now):
-    """Opening or working an item you hold keeps your claim alive."""
-    Referral.objects.filter(pk=referral.pk, claimed_by=acting.user).update(claim_activity_at=now)
-
-
 
 # --- Scheduled: the morning digest and escalations ----------------------------------------------
 
@@ -700,21 +687,13 @@ def morning_digest(*, now):
     since = now - timedelta(days=1)
     lapsed = ReferralEvent.objects.filter(kind=ReferralEvent.Kind.CLAIM_LAPSED, at__gte=since).count()
     returned = ReferralEvent.objects.filter(kind=ReferralEvent.Kind.INFO_EXPIRED, at__gte=since).count()
-    body = (
-        f"Overdue: {sections['overdue']}. Urgent: {sections['urgent']}. Due today: {sections['due_today']}. "
-        f"Due later: {sections['due_later']}. Returned with more information: {sections['returned']}. "
-        f"Claims that lapsed since yesterday: {lapsed}. Back after 5 working days without an answer: {returned}."
-    )
     told = notify(_vru_staff([Role.TRIAGER]), kind="digest", key=f"digest:{today.isoformat()}",
-                  subject=f"Triage queue for {today:%A %d %B}", body=body, url=reverse("triage-queue"))
+                  **notices.morning_digest(today, sections, lapsed, returned))
     leads = _vru_staff([Role.MANAGER])
     overdue = Referral.objects.filter(status__in=rules.QUEUE_STATUSES, triage_deadline__lt=now).only(
         "pk", "reference", "triage_deadline")
     escalated = notify_many("escalation", [
-        Message(leads, f"overdue:{referral.pk}:{referral.triage_deadline:%Y%m%d%H%M}",
-                f"Overdue for triage: {referral.reference}",
-                f"The decision was due {timezone.localtime(referral.triage_deadline):%d %B %H:%M}.",
-                reverse("triage-referral", args=[referral.pk]))
+        Message(leads, f"overdue:{referral.pk}:{referral.triage_deadline:%Y%m%d%H%M}", **notices.overdue_for_triage(referral))
         for referral in overdue
     ])
     return {"digest": len(told), "escalated": len(escalated)}
@@ -732,10 +711,6 @@ def escalate_late_allocations(*, now):
     messages = []
     for allocation in late:
         what = "accept" if allocation.state == Allocation.State.PENDING else "first-contact"
-        messages.append(Message(
-            managers[allocation.organisation_id], f"allocation-late:{allocation.pk}:{what}",
-            f"Late: {'accepting' if what == 'accept' else 'first contact for'} {allocation.referral.reference}",
-            "This allocation is past its deadline. The VRU can see it is late.",
-            reverse("allocation-detail", args=[allocation.pk]),
-        ))
+        messages.append(Message(managers[allocation.organisation_id], f"allocation-late:{allocation.pk}:{what}",
+                                **notices.allocation_late(allocation, what)))
     return {"late": len(late), "told": len(notify_many("escalation", messages))}

@@ -64,7 +64,6 @@ def take_next(request):
 
 def _triage_context(request, referral, form=None):
     now = timezone.now()
-    services.touch_claim(request.acting, referral, now=now)
     return {
         "referral": referral,
         "claim_live": referral.claimed_by_id is not None and not services.rules.claim_lapsed(referral.claim_activity_at, now),
@@ -83,14 +82,14 @@ def _triage_context(request, referral, form=None):
 
 @login_required
 def referral(request, pk):
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     return render(request, "referrals/triage/referral.html", _triage_context(request, item))
 
 
 @login_required
 @require_POST
 def claim(request, pk):
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     try:
         services.claim(request.acting, item, now=timezone.now())
         messages.success(request, f"You are working on {item.reference}.")
@@ -102,7 +101,7 @@ def claim(request, pk):
 @login_required
 @require_POST
 def release(request, pk):
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     try:
         services.release(request.acting, item, now=timezone.now())
         messages.success(request, f"You released {item.reference}. It is back in the queue.")
@@ -115,7 +114,7 @@ def release(request, pk):
 @login_required
 @require_POST
 def decide(request, pk):
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -129,14 +128,14 @@ def decide(request, pk):
             return redirect("triage-queue")
         except ValidationError as error:
             apply_errors(form, error)
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     return render(request, "referrals/triage/referral.html", _triage_context(request, item, form), status=400)
 
 
 @login_required
 @require_POST
 def close(request, pk):
-    item = selectors.referral_for_triage(request.acting, pk)
+    item = selectors.read_for_triage(request.acting, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:

@@ -36,7 +36,7 @@ from outcomes.models import (
     Pathway,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from partners.models import Area
@@ -54,6 +54,8 @@ from referrals.models import (
 
 from . import rules
 from .models import AreaPopulation
+
+EK = CaseEvent.Kind
 
 HISTORY_PREFIX = "20/H"
 MONTHS = 18
@@ -345,7 +347,7 @@ class _History:
         offences = {o.code: o for o in Offence.objects.all()}
         pathways = {p.code: p for p in Pathway.objects.all()}
         codes = {o.code: o for o in OutcomeCode.objects.filter(code__in=[1, 8, 17, 21, 22])}
-        cases, conditions, events, outcomes, re_referrals = [], [], [], [], []
+        cases, conditions, events, outcomes, returns = [], [], [], [], []
         day, n = start, 0
         while day <= last_start:
             n += 1
@@ -362,17 +364,17 @@ class _History:
             lowest, highest = pathway.min_age, min(pathway.max_age, 20)
             person.date_of_birth = offence_date - timedelta(days=rng.randint(lowest * 365 + 10, highest * 365 + 300))
             end = outcome_rules.contract_end(day, pathway.contract_months)
-            deadline = outcome_rules.rereferral_deadline(offence_date, offence.mode_of_trial, end)
+            deadline = outcome_rules.return_deadline(offence_date, offence.mode_of_trial, end)
             case = DiversionCase(
                 crime_reference=f"{HISTORY_PREFIX}{n:05d}/{offence_date:%y}", offence=offence, offence_date=offence_date,
                 young_person=person, pathway=pathway, lead_organisation=lead, police_organisation=force, decision_maker=police,
                 admission=True, sufficient_evidence=True, history=rng.choice(["none", "none", "minor_non_violent"]),
-                start_date=day, contract_months=pathway.contract_months, end_date=end, rereferral_deadline=deadline,
+                start_date=day, contract_months=pathway.contract_months, end_date=end, return_deadline=deadline,
                 deadline_acknowledged=end > deadline, created_at=rules.midnight(day) + timedelta(hours=10),
             )
             cases.append(case)
             started = rules.midnight(day) + timedelta(hours=10)
-            events.append(CaseEvent(case=case, kind="started", at=started, actor=police, organisation=force,
+            events.append(CaseEvent(case=case, kind=EK.STARTED, at=started, actor=police, organisation=force,
                                     summary=f"{pathway.name} case started"))
             template = outcome_rules.condition_template(code, day, end, pathway.sessions)
             failed = rng.random() < 0.32
@@ -388,33 +390,33 @@ class _History:
                                              recorded_at=rules.midnight(held) + timedelta(hours=16)))
             for position, c in enumerate(template):
                 status = "met"
-                if failed and c["kind"] == "sessions":
+                if failed and c["kind"] == outcome_rules.SESSIONS:
                     status = "missed"
-                if reoffended and c["kind"] == "no_reoffending":
+                if reoffended and c["kind"] == outcome_rules.NO_REOFFENDING:
                     status = "missed"
-                progress = len(attended_days) if c["kind"] == "sessions" else int(status == "met")
+                progress = len(attended_days) if c["kind"] == outcome_rules.SESSIONS else int(status == "met")
                 reason = "Stopped attending after the second session." if status == "missed" else ""
                 conditions.append(Condition(case=case, position=position, status=status, progress=progress,
                                             met_on=c["due_on"] if status == "met" else None, missed_reason=reason, **c))
             if rng.random() < 0.1 and not failed:  # a wobble: breach proposed, then a further chance
                 wobble = rules.midnight(day + timedelta(days=40)) + timedelta(hours=8)
-                events += [CaseEvent(case=case, kind="breach_proposed", at=wobble, summary="Breach proposed by the system"),
-                           CaseEvent(case=case, kind="further_chance", at=wobble + timedelta(days=2), actor=manager,
+                events += [CaseEvent(case=case, kind=EK.BREACH_PROPOSED, at=wobble, summary="Breach proposed by the system"),
+                           CaseEvent(case=case, kind=EK.FURTHER_CHANCE, at=wobble + timedelta(days=2), actor=manager,
                                      organisation=lead, summary="Further chance: sessions rebooked.")]
             if not failed:
                 closed = rules.midnight(end + timedelta(days=rng.randint(2, 7))) + timedelta(hours=14)
                 case.status, case.closed_at = "completed", closed
                 intervention.ended_on = end - timedelta(days=1)
-                events += [CaseEvent(case=case, kind="closure_proposed", at=rules.midnight(end + timedelta(days=1)) +
+                events += [CaseEvent(case=case, kind=EK.CLOSURE_PROPOSED, at=rules.midnight(end + timedelta(days=1)) +
                                      timedelta(hours=6), summary="Every condition met at the contract end"),
-                           CaseEvent(case=case, kind="closed", at=closed, actor=police, organisation=force,
+                           CaseEvent(case=case, kind=EK.CLOSED, at=closed, actor=police, organisation=force,
                                      summary="Completed and closed: Outcome 22", detail={"outcome": 22})]
                 outcomes.append(PoliceOutcome(case=case, outcome=codes[22], recorded_by=police, recorded_at=closed))
             else:
                 intervention.status, intervention.ended_on = "disengaged", attended_days[-1] + timedelta(days=21)
                 intervention.end_reason = "No contact for four weeks despite home visits and letters to the family."
                 if reoffended:
-                    events.append(CaseEvent(case=case, kind="reoffence", at=rules.midnight(day + timedelta(days=35)) +
+                    events.append(CaseEvent(case=case, kind=EK.REOFFENCE, at=rules.midnight(day + timedelta(days=35)) +
                                             timedelta(hours=13), actor=police, organisation=force, summary="Further offence"))
                 proposed = rules.midnight(min(day + timedelta(days=rng.randint(45, 100)), end)) + timedelta(hours=8)
                 confirmed = proposed + timedelta(days=rng.randint(2, 6), hours=7)
@@ -432,22 +434,22 @@ class _History:
                            else rng.choices([1, 8, 21], weights=[55, 25, 20])[0])
                 recorded = received + timedelta(days=rng.randint(5, 25))
                 case.closed_at = recorded
-                re_referrals.append(ReReferral(case=case, re_referred_at=confirmed, confirmed_by=police,
+                returns.append(ReturnToPolice(case=case, returned_at=confirmed, confirmed_by=police,
                                                reason="The contract has not been kept.", deadline=deadline,
                                                received_at=received, received_by=police))
                 outcomes.append(PoliceOutcome(case=case, outcome=codes[outcome], recorded_by=police, recorded_at=recorded))
                 events += [
-                    CaseEvent(case=case, kind="breach_proposed", at=proposed, actor=proposer,
+                    CaseEvent(case=case, kind=EK.BREACH_PROPOSED, at=proposed, actor=proposer,
                               organisation=lead if proposer else None, summary="Breach proposed: sessions missed"),
-                    CaseEvent(case=case, kind="re_referred", at=confirmed, actor=police, organisation=force,
-                              summary="Breach confirmed and re-referred to police"),
-                    CaseEvent(case=case, kind="re_referral_received", at=received, actor=police, organisation=force,
+                    CaseEvent(case=case, kind=EK.RETURNED_TO_POLICE, at=confirmed, actor=police, organisation=force,
+                              summary="Breach confirmed and returned to police"),
+                    CaseEvent(case=case, kind=EK.RECEIVED_BY_POLICE, at=received, actor=police, organisation=force,
                               summary="Re-referral received by police"),
-                    CaseEvent(case=case, kind="police_outcome", at=recorded, actor=police, organisation=force,
+                    CaseEvent(case=case, kind=EK.POLICE_OUTCOME, at=recorded, actor=police, organisation=force,
                               summary=f"Police outcome recorded: {outcome}", detail={"outcome": outcome}),
                 ]
             day += timedelta(days=rng.randint(1, 5))
-        return cases, conditions, events, outcomes, re_referrals
+        return cases, conditions, events, outcomes, returns
 
     # --- Writing it all ------------------------------------------------------------------------------------------
 
@@ -465,7 +467,7 @@ class _History:
                 r.reference = f"VRU-{year}-{n:06d}"
 
     def save(self, cases):
-        cases, conditions, case_events, outcomes, re_referrals = cases
+        cases, conditions, case_events, outcomes, returns = cases
         batch = 1000
         YoungPerson.objects.bulk_create(self.people, batch_size=batch)
         self.references()
@@ -492,13 +494,13 @@ class _History:
         for case in cases:
             case.young_person_id = case.young_person.pk
         DiversionCase.objects.bulk_create(cases, batch_size=batch)
-        for rows in (conditions, case_events, outcomes, re_referrals):
+        for rows in (conditions, case_events, outcomes, returns):
             for row in rows:
                 row.case_id = row.case.pk
         Condition.objects.bulk_create(conditions, batch_size=batch)
         CaseEvent.objects.bulk_create(case_events, batch_size=batch)
         PoliceOutcome.objects.bulk_create(outcomes, batch_size=batch)
-        ReReferral.objects.bulk_create(re_referrals, batch_size=batch)
+        ReturnToPolice.objects.bulk_create(returns, batch_size=batch)
         for i in self.interventions:
             i.young_person_id = i.young_person.pk
             i.referral_id = i.referral.pk if i.referral is not None else None

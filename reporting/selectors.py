@@ -35,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 
-from outcomes.models import CaseEvent, DiversionCase, Intervention, InterventionStatus, PoliceOutcome, Session
+from outcomes.models import CaseEvent, CaseStatus, DiversionCase, Intervention, InterventionStatus, PoliceOutcome, Session
 from outcomes.reference import PATHWAYS
 from partners import access
 from partners.models import Area
@@ -397,8 +397,8 @@ CASE_MEASURES = (
     ("started", "Started"),
     ("completed", "Completed"),
     ("breach_proposed", "Breach proposed"),
-    ("re_referred", "Breach confirmed and re-referred to police"),
-    ("late", "Re-referred after the deadline"),
+    ("returned", "Breach confirmed and returned to police"),
+    ("late", "Returned after the deadline"),
     ("reoffence", "Further offence recorded during the contract"),
 )
 
@@ -410,24 +410,24 @@ def _event_in(kind, periods, key):
 def diversion_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
     """Each pathway's cases, each counted on the day of what happened: started, completed, breach proposed...
 
-    Re-referred after the deadline: police received the case after its re-referral deadline, or the deadline
+    Returned after the deadline: police received the case after its return-to-police deadline, or the deadline
     passed before they had it (the daily job sets deadline_missed_on).
     """
     first, last = periods.span
     # Cases open at some time in the span: anything that happened to a case happened while it was open.
     base = DiversionCase.objects.filter(_cases_q(scope), start_date__lt=last).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=rules.midnight(first)))
-    late = Q(re_referral__received_at__date__gt=F("re_referral__deadline")) | Q(deadline_missed_on__isnull=False)
+    late = Q(return_to_police__received_at__date__gt=F("return_to_police__deadline")) | Q(deadline_missed_on__isnull=False)
     annotations, aliases = {}, {}
     for j, key in enumerate(rules.PERIOD_KEYS):
-        base = base.annotate(**{f"bp_{j}": _event_in("breach_proposed", periods, key),
-                                f"ro_{j}": _event_in("reoffence", periods, key)})
+        base = base.annotate(**{f"bp_{j}": _event_in(CaseEvent.Kind.BREACH_PROPOSED, periods, key),
+                                f"ro_{j}": _event_in(CaseEvent.Kind.REOFFENCE, periods, key)})
         conditions = {
             "started": periods.within("start_date", key, dates=True),
-            "completed": periods.within("closed_at", key) & Q(status="completed"),
+            "completed": periods.within("closed_at", key) & Q(status=CaseStatus.COMPLETED),
             "breach_proposed": Q(**{f"bp_{j}": True}),
-            "re_referred": periods.within("re_referral__re_referred_at", key),
-            "late": periods.within("re_referral__re_referred_at", key) & late,
+            "returned": periods.within("return_to_police__returned_at", key),
+            "late": periods.within("return_to_police__returned_at", key) & late,
             "reoffence": Q(**{f"ro_{j}": True}),
         }
         for name, condition in conditions.items():
@@ -451,7 +451,7 @@ def diversion_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
         f.Row(str(code), f"{code}: {name}", f.COUNT, {k: f.count(by_code[code, name]["n"][k]) for k in rules.PERIOD_KEYS})
         for code, name in sorted(by_code)
     ], note="Police outcomes recorded in the period: the closing outcome of a completed case, or what police decided "
-            "after a re-referral."))
+            "after a return to police."))
     return figures
 
 
@@ -537,10 +537,10 @@ def disproportionality_figures(scope: FigureScope, periods: Periods, by_ethnicit
     referred = _by_group(by_ethnicity, "n")
     declined = _by_group(by_ethnicity, "declined")
     cases = DiversionCase.objects.filter(_cases_q(scope), periods.any("start_date", dates=True))
-    prosecuted = Q(status="outcome_recorded", re_referral__isnull=False, police_outcome__outcome__code=1)
+    prosecuted = Q(status=CaseStatus.OUTCOME_RECORDED, return_to_police__isnull=False, police_outcome__outcome__code=1)
     by_case_group = _counts(cases.annotate(group=F("young_person__ethnicity")), "group", {
         "started": ("start_date", Q(), True),
-        "breached": ("start_date", Q(re_referral__isnull=False), True),
+        "breached": ("start_date", Q(return_to_police__isnull=False), True),
         "prosecuted": ("start_date", prosecuted, True),
     }, periods)
     started = _by_group(by_case_group, "started")
@@ -551,10 +551,10 @@ def disproportionality_figures(scope: FigureScope, periods: Periods, by_ethnicit
         _rr_figure("decline", "Referrals declined", declined, referred,
                    "Of the group's referrals received in the period, the share the VRU declined."),
         _rr_figure("breach", "Breaches confirmed", _by_group(by_case_group, "breached"), started,
-                   "Of the group's diversion cases started in the period, the share re-referred to police after a "
+                   "Of the group's diversion cases started in the period, the share returned to police after a "
                    "confirmed breach (so far: recent cases have had less time to fail)."),
-        _rr_figure("prosecution", "Prosecutions after re-referral", _by_group(by_case_group, "prosecuted"), started,
-                   "Of the group's diversion cases started in the period, the share re-referred and then charged or "
+        _rr_figure("prosecution", "Prosecutions after a return to police", _by_group(by_case_group, "prosecuted"), started,
+                   "Of the group's diversion cases started in the period, the share returned to police and then charged or "
                    "summonsed (police outcome 1)."),
     ]
 

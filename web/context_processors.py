@@ -14,7 +14,7 @@ NAVIGATION = [
     ("Allocated to us", "allocations", "work_allocations"),
     ("Our caseload", "caseload", "record_session"),
     ("Diversion cases", "cases", "decide_diversion"),
-    ("Re-referrals", "rereferrals", "decide_diversion"),
+    ("Returned to police", "returned-to-police", "decide_diversion"),
     # Lead agencies' caseworkers and managers, and the VRU, reach the same list: one entry per user (see below).
     ("Diversion cases", "cases", "work_allocations"),
     ("Diversion cases", "cases", "triage"),

@@ -6,11 +6,12 @@ from django import template
 from django.utils.html import format_html
 
 from outcomes import rules
+from outcomes.models import CaseEvent
 
 register = template.Library()
 
 CASE_COLOURS = {
-    rules.ACTIVE: "blue", rules.AT_RISK: "orange", rules.BREACH_PROPOSED: "red", rules.RE_REFERRED: "purple",
+    rules.ACTIVE: "blue", rules.AT_RISK: "orange", rules.BREACH_PROPOSED: "red", rules.RETURNED_TO_POLICE: "purple",
     rules.CLOSURE_PROPOSED: "turquoise", rules.COMPLETED: "green", rules.OUTCOME_RECORDED: "grey",
 }
 INTERVENTION_COLOURS = {"offered": "blue", "engaged": "turquoise", "completed": "green", "disengaged": "red",
@@ -82,16 +83,6 @@ def deadline(day, today):
 
 RULE_LABELS = {"age": "Age", "offence": "Offence", "aggravating": "Aggravating circumstances", "admission": "Admission",
                "evidence": "Evidence", "history": "Criminal history"}
-EVENT_TITLES = {
-    "started": "Case started", "session_recorded": "Session recorded", "session_corrected": "Session corrected",
-    "assessment_recorded": "Assessment recorded", "assessment_corrected": "Assessment corrected",
-    "condition_met": "Condition met", "condition_missed": "Condition missed", "condition_added": "Condition added",
-    "condition_recorded_met": "Condition recorded as met", "at_risk": "At risk", "risk_resolved": "Risk resolved",
-    "missed_reason": "Why a condition was missed", "reoffence": "Further offence", "breach_proposed": "Breach proposed",
-    "re_referred": "Re-referred to police", "further_chance": "Further chance", "re_referral_received": "Re-referral received",
-    "police_outcome": "Police outcome", "closure_proposed": "Proposed for closure", "closed": "Closed",
-    "intervention_completed": "Intervention completed", "intervention_disengaged": "Young person disengaged",
-}
 
 
 @register.filter
@@ -101,4 +92,6 @@ def rule_label(rule):
 
 @register.filter
 def event_title(kind):
-    return EVENT_TITLES.get(kind, str(kind).replace("_", " ").capitalize())
+    if kind in CaseEvent.Kind.values:
+        return CaseEvent.Kind(kind).label
+    return str(kind).replace("_", " ").capitalize()

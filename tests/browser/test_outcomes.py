@@ -158,7 +158,7 @@ def checklist(page):
 
 
 def summary_row(page, key):
-    """The row of a GOV.UK summary list whose key (a condition, "Re-referral deadline") is `key`."""
+    """The row of a GOV.UK summary list whose key (a condition, "Return-to-police deadline") is `key`."""
     return page.locator(".govuk-summary-list__row").filter(has=page.locator("dt", has_text=key))
 
 
@@ -218,7 +218,7 @@ def test_a_checkpoint_case_from_the_police_decision_to_outcome_22(page, demo_use
     deadline = end + datetime.timedelta(days=28)  # either way: the contract end plus 28 days
     expect(summary_row(page, "Contract ends")).to_contain_text(long_date(end))
     expect(summary_row(page, "Contract length")).to_contain_text("4 months (the pathway's standard)")
-    deadline_row = summary_row(page, "Re-referral deadline")
+    deadline_row = summary_row(page, "Return-to-police deadline")
     expect(deadline_row).to_contain_text(long_date(deadline))
     expect(deadline_row).to_contain_text("Either way offence: the contract end plus 28 days.")
     assert_accessible(page)
@@ -231,7 +231,7 @@ def test_a_checkpoint_case_from_the_police_decision_to_outcome_22(page, demo_use
     for description in (ASSESSMENT, SESSIONS, NO_REOFFENDING):
         expect(summary_row(page, description)).to_contain_text("Pending")
     days_left = (deadline - day).days
-    expect(summary_row(page, "Re-referral deadline")).to_contain_text(f"{long_date(deadline)} ({days_left} days left)")
+    expect(summary_row(page, "Return-to-police deadline")).to_contain_text(f"{long_date(deadline)} ({days_left} days left)")
     assert_accessible(page)
     case = DiversionCase.objects.get(crime_reference=crime_reference)
 
@@ -292,7 +292,7 @@ def test_a_checkpoint_case_from_the_police_decision_to_outcome_22(page, demo_use
     assert_accessible(page)
 
 
-def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(page, demo_users, reference_data):
+def test_a_missed_condition_ends_in_a_breach_a_return_to_police_and_a_police_outcome(page, demo_users, reference_data):
     from outcomes import services
 
     day = today()
@@ -327,7 +327,7 @@ def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(
     expect(success_banner(page)).to_contain_text("Reason recorded.")
     expect(summary_row(page, ASSESSMENT)).to_contain_text(f"Why it was missed: {reason}")
     # A caseworker may propose a breach, but only a manager or the police may decide one.
-    expect(page.get_by_role("button", name="Confirm the breach and re-refer to police")).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm the breach and return to police")).to_have_count(0)
     assert_accessible(page)
 
     # --- The YOS manager proposes a breach; the page says someone else must confirm it ------------
@@ -342,7 +342,7 @@ def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(
     expect(success_banner(page)).to_contain_text("Breach proposed.")
     expect(case_status(page)).to_have_text("Breach proposed")
     expect(page.locator(".govuk-inset-text")).to_contain_text("You proposed this breach, so someone else must confirm it")
-    expect(page.get_by_role("button", name="Confirm the breach and re-refer to police")).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm the breach and return to police")).to_have_count(0)
     assert_accessible(page)
 
     # --- The police decision maker confirms it: the case is re-referred -------------------------
@@ -352,14 +352,14 @@ def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(
     expect(page.locator(".govuk-inset-text")).to_contain_text("A breach was proposed by Morgan Lead")
     page.get_by_label("Why is the breach confirmed?").fill("Synthetic: reviewed with the YOS; the contract has failed.")
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm the breach and re-refer to police").click()
-    expect(success_banner(page)).to_contain_text("Breach confirmed: the case is re-referred to police.")
-    expect(case_status(page)).to_have_text("Re-referred to police")
+    page.get_by_role("button", name="Confirm the breach and return to police").click()
+    expect(success_banner(page)).to_contain_text("Breach confirmed: the case is returned to police.")
+    expect(case_status(page)).to_have_text("Returned to police")
     assert_accessible(page)
 
-    # --- In the police "Re-referrals" inbox with its deadline; received, then the outcome -----------
-    go_to(page, "Re-referrals")
-    deadline = case.rereferral_deadline
+    # --- In the police "Returned to police" inbox with its deadline; received, then the outcome -----------
+    go_to(page, "Returned to police")
+    deadline = case.return_deadline
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=crime_reference))
     expect(row).to_contain_text("Not received")
     expect(row).to_contain_text("Morgan Missedit")
@@ -367,11 +367,11 @@ def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(
     expect(row).to_contain_text(f"{(deadline - day).days} days left")
     assert_accessible(page)
     row.get_by_role("link", name=crime_reference).click()
-    page.get_by_role("button", name="Mark the re-referral received").click()
-    expect(success_banner(page)).to_contain_text("Re-referral received.")
+    page.get_by_role("button", name="Mark as received by police").click()
+    expect(success_banner(page)).to_contain_text("Received by police.")
     received = page.locator(".govuk-summary-list__row").filter(has=page.locator("dt", has_text="Received by police"))
     expect(received).to_contain_text("by Dee Decider")
-    expect(page.get_by_role("button", name="Mark the re-referral received")).to_have_count(0)
+    expect(page.get_by_role("button", name="Mark as received by police")).to_have_count(0)
     assert_accessible(page)
 
     page.get_by_label("Police outcome").select_option(label="Outcome 1: Charge/summons")
@@ -385,9 +385,9 @@ def test_a_missed_condition_ends_in_a_breach_a_re_referral_and_a_police_outcome(
     assert_accessible(page)
 
     # Dealt with: it leaves the inbox.
-    go_to(page, "Re-referrals")
+    go_to(page, "Returned to police")
     expect(page.get_by_role("link", name=crime_reference)).to_have_count(0)
-    expect(page.get_by_role("table")).to_contain_text("Nothing has been re-referred to your force.")
+    expect(page.get_by_role("table")).to_contain_text("Nothing has been returned to your force.")
     assert_accessible(page)
 
 

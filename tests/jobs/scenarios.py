@@ -138,12 +138,12 @@ def compliance_sweep():
 
 
 def deadline_warnings():
-    """One case 7 days from its re-referral deadline (warned); one re-referred case whose deadline passed (flagged)."""
+    """One case 7 days from its return-to-police deadline (warned); one returned to police, its deadline passed (flagged)."""
     reference_data.ensure()
     parties = _diversion_parties("deadline")
     warned = make_case(**parties, start=date(2026, 11, 24))
     make_case(**parties, start=date(2025, 11, 24), status="re_referred")
-    day = warned.rereferral_deadline - timedelta(days=7)
+    day = warned.return_deadline - timedelta(days=7)
     return at(day.year, day.month, day.day, 6, 15)
 
 

@@ -227,3 +227,20 @@ def test_the_sweep_leaves_cases_exactly_as_the_case_by_case_path_did(yos, police
     statuses = dict(DiversionCase.objects.values_list("pk", "status"))
     assert [statuses[c.pk] for c in cases] == ["breach_proposed", "closure_proposed", "breach_proposed", "breach_proposed",
                                                "at_risk"]  # the last went at risk only on the contract's end
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_bulk_move_of_the_sweep_is_one_the_case_rules_allow():
+    """One state machine: each set-based UPDATE of the sweep is a transition of rules.next_status, and lands where a
+    person's action would. A change to rules.TRANSITIONS that drops one of these fails here, not in production."""
+    from outcomes import rules, sweep
+
+    expected = {
+        sweep.MARK_AT_RISK: rules.AT_RISK,
+        sweep.PROPOSE_BREACH: rules.BREACH_PROPOSED,
+        sweep.PROPOSE_CLOSURE: rules.CLOSURE_PROPOSED,
+    }
+    assert set(sweep.MOVES) == set(expected)
+    for (action, source), target in expected.items():
+        assert source in rules.ACTIVE_STATUSES  # the sweep only looks at live cases
+        assert rules.next_status(source, action) == target

@@ -1,4 +1,4 @@
-"""Re-referral deadline warnings fire on the 28, 14, 7 and 1-day marks exactly, once each."""
+"""Return-to-police deadline warnings fire on the 28, 14, 7 and 1-day marks exactly, once each."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_warnings_fire_exactly_on_the_marks_and_once(yos, police, decision_maker, caseworker):
     case = make_case(lead=yos, police=police, decision_maker=decision_maker)
-    deadline = case.rereferral_deadline
+    deadline = case.return_deadline
     fired = {}
     for days_before in range(35, -2, -1):
         day = deadline - timedelta(days=days_before)
@@ -33,16 +33,16 @@ def test_a_case_already_received_by_police_is_not_warned(yos, police, decision_m
     from django.utils import timezone
 
     case = make_case(lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
-    case.re_referral.received_at = timezone.now()
-    case.re_referral.save()
-    day = case.rereferral_deadline - timedelta(days=7)
+    case.return_to_police.received_at = timezone.now()
+    case.return_to_police.save()
+    day = case.return_deadline - timedelta(days=7)
     now = datetime(day.year, day.month, day.day, 6, 15, tzinfo=ZoneInfo("Europe/London"))
     assert registry.run("deadline_warnings", now=now).counts == {"cases": 0, "told": 0, "deadline_missed": 0}
 
 
 def test_a_deadline_passed_before_police_received_the_case_is_flagged_once(client, yos, police, decision_maker):
     case = make_case(lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
-    day = case.rereferral_deadline + timedelta(days=1)
+    day = case.return_deadline + timedelta(days=1)
     now = datetime(day.year, day.month, day.day, 6, 15, tzinfo=ZoneInfo("Europe/London"))
     assert registry.run("deadline_warnings", now=now - timedelta(days=1)).counts["deadline_missed"] == 0
     assert registry.run("deadline_warnings", now=now).counts["deadline_missed"] == 1

@@ -75,7 +75,7 @@ def test_deadline_warnings_cost_the_same_queries_for_2_cases_and_for_10_across_l
     start = date(2026, 11, 24)
     first = make_case(lead=leads[0], police=police, decision_maker=decision_maker, start=start)
     make_case(lead=leads[0], police=police, decision_maker=decision_maker, start=start)
-    day = first.rereferral_deadline - timedelta(days=7)
+    day = first.return_deadline - timedelta(days=7)
     morning = at(day.year, day.month, day.day, 6, 15)
     few, counts = measured("deadline_warnings", morning)
     assert counts == {"cases": 2, "told": 4, "deadline_missed": 0}  # the caseworker and the decision maker, each case

@@ -68,7 +68,7 @@ def build(indices, *, leads, police, decision_maker):
             pathway=path, lead_organisation=leads[i % len(leads)], police_organisation=police,
             decision_maker=decision_maker, status=rules.AT_RISK if since else rules.ACTIVE, at_risk_since=since,
             admission=True, sufficient_evidence=True, start_date=START, end_date=end,
-            rereferral_deadline=end + timedelta(days=28),
+            return_deadline=end + timedelta(days=28),
         ))
     DiversionCase.objects.bulk_create(cases)
     Condition.objects.bulk_create([

@@ -277,20 +277,20 @@ def breach_and_outcome(page):
     page.get_by_label("Why do you propose a breach?").fill("Synthetic: the agreed condition was not kept.")
     page.get_by_role("button", name="Propose a breach").click()
     expect(success(page)).to_be_visible()
-    expect(page.get_by_role("button", name="Confirm the breach and re-refer to police")).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm the breach and return to police")).to_have_count(0)
 
     sign_in(page, PEOPLE["police_decider"])
     open_case(page)
     page.get_by_label("Why is the breach confirmed?").fill("Synthetic: reviewed with the YOS; the contract has failed.")
-    page.get_by_role("button", name="Confirm the breach and re-refer to police").click()
+    page.get_by_role("button", name="Confirm the breach and return to police").click()
     expect(success(page)).to_be_visible()
-    nav(page, "Re-referrals")
+    nav(page, "Returned to police")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=CRIME_REFERENCE))
     expect(row).to_contain_text("Not received")
-    deadline = page.locator(".govuk-summary-list__row", has_text="Re-referral deadline")
+    deadline = page.locator(".govuk-summary-list__row", has_text="Return-to-police deadline")
     row.get_by_role("link", name=CRIME_REFERENCE).click()
     expect(deadline).to_contain_text("days left")  # it reached police before the deadline passed
-    page.get_by_role("button", name="Mark the re-referral received").click()
+    page.get_by_role("button", name="Mark as received by police").click()
     expect(success(page)).to_be_visible()
     page.get_by_label("Police outcome").select_option(label="Outcome 1: Charge/summons")
     page.get_by_label("Notes (optional)").fill("Synthetic: summons issued for the youth court.")
@@ -325,9 +325,9 @@ def manager_sees_the_figures(page, first_day):
     # Two interventions: the referral's work (a session attended, completed) and the Checkpoint case's (none yet).
     expect(figure(page, "Engagement by partner", YOS)).to_have_text("50% (1 of 2)")
     expect(figure(page, "Completion by partner", YOS)).to_have_text("100% (1 of 1)")
-    for measure in ("Started", "Breach proposed", "Breach confirmed and re-referred to police"):
+    for measure in ("Started", "Breach proposed", "Breach confirmed and returned to police"):
         expect(figure(page, "Checkpoint", measure)).to_have_text("1")
-    expect(figure(page, "Checkpoint", "Re-referred after the deadline")).to_have_text("0")
+    expect(figure(page, "Checkpoint", "Returned after the deadline")).to_have_text("0")
     expect(figure(page, "Final outcomes by code", "1: Charge/summons")).to_have_text("1")
     assert_accessible(page)
 

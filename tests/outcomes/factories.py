@@ -10,7 +10,7 @@ import datetime
 import factory
 
 from outcomes import rules
-from outcomes.models import Condition, DiversionCase, Intervention, Offence, OutcomeCode, Pathway, Programme, ReReferral
+from outcomes.models import Condition, DiversionCase, Intervention, Offence, OutcomeCode, Pathway, Programme, ReturnToPolice
 from referrals.models import YoungPerson
 
 
@@ -78,7 +78,7 @@ def make_case(*, lead, police, decision_maker, status=rules.ACTIVE, pathway_code
         young_person=young_person or YoungPersonFactory(), pathway=path, lead_organisation=lead,
         police_organisation=police, decision_maker=decision_maker, status=status, admission=True,
         sufficient_evidence=True, start_date=start, end_date=end,
-        rereferral_deadline=rules.rereferral_deadline(start - datetime.timedelta(days=3), off.mode_of_trial, end),
+        return_deadline=rules.return_deadline(start - datetime.timedelta(days=3), off.mode_of_trial, end),
     )
     Condition.objects.bulk_create(
         Condition(case=case, position=i, **c) for i, c in enumerate(rules.condition_template(path.code, start, end))
@@ -86,7 +86,7 @@ def make_case(*, lead, police, decision_maker, status=rules.ACTIVE, pathway_code
     programme = programme or ProgrammeFactory(owner=lead, name="Knife crime programme")
     Intervention.objects.create(young_person=case.young_person, case=case, organisation=lead, programme=programme,
                                 started_on=start)
-    if status == rules.RE_REFERRED:
-        ReReferral.objects.create(case=case, confirmed_by=decision_maker, reason="Synthetic breach.",
-                                  deadline=case.rereferral_deadline)
+    if status == rules.RETURNED_TO_POLICE:
+        ReturnToPolice.objects.create(case=case, confirmed_by=decision_maker, reason="Synthetic breach.",
+                                  deadline=case.return_deadline)
     return case

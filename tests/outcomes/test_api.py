@@ -3,7 +3,7 @@ error answers, and the cost of each list.
 
 The clock is held at Tuesday 24 November 2026, 10:00 in London (and moved on where a test needs days to
 pass). A Checkpoint case started that day runs to 24 March 2027; its assessment is due 8 December 2026;
-its re-referral deadline (an either-way offence: contract end plus 28 days) is 21 April 2027.
+its return-to-police deadline (an either-way offence: contract end plus 28 days) is 21 April 2027.
 """
 
 from datetime import date, datetime, time
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReReferral, Session
+from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReturnToPolice, Session
 from partners import token_services
 from partners.access import acting_for
 from partners.models import AuditAction, AuditEvent, Role
@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
 CASES = reverse("api-case-list")
 ELIGIBILITY = reverse("api-case-eligibility")
 INTERVENTIONS = reverse("api-intervention-list")
-RE_REFERRALS = reverse("api-rereferral-list")
+RE_REFERRALS = reverse("api-return-to-police-list")
 
 
 def at(day, hour=10):
@@ -97,7 +97,7 @@ def written():
     return {
         "cases": DiversionCase.objects.count(), "young people": YoungPerson.objects.count(),
         "interventions": Intervention.objects.count(), "sessions": Session.objects.count(),
-        "assessments": Assessment.objects.count(), "re-referrals": ReReferral.objects.count(),
+        "assessments": Assessment.objects.count(), "re-referrals": ReturnToPolice.objects.count(),
         "outcomes": PoliceOutcome.objects.count(),
     }
 
@@ -126,10 +126,10 @@ def test_a_decision_maker_starts_a_checkpoint_case_and_sees_its_conditions_and_d
         ("sessions", "2027-03-24", 6, 0, "pending"),
         ("no_reoffending", "2027-03-24", None, 0, "pending"),
     ]
-    assert (body["rereferral_deadline"], body["days_left"]) == ("2027-04-21", 148)
+    assert (body["return_deadline"], body["days_left"]) == ("2027-04-21", 148)
     assert [r["rule"] for r in body["eligibility"]] == ["age", "offence", "aggravating", "admission", "evidence", "history"]
     assert all(r["passed"] and r["reason"] for r in body["eligibility"])
-    assert body["re_referral"] is None and body["police_outcome"] is None
+    assert body["return_to_police"] is None and body["police_outcome"] is None
     assert [(i["organisation"], i["programme"], i["status"]) for i in body["interventions"]] == [
         ("Test YOS", "Knife crime programme", "offered")
     ]
@@ -202,7 +202,7 @@ def test_a_contract_outliving_a_summary_offences_deadline_needs_acknowledging(de
     assert refused.status_code == 400 and "27 January 2027" in refused.json()["acknowledge_deadline"][0]
     assert not DiversionCase.objects.exists()
     body = start(client, yos, acknowledge_deadline=True, **summary)
-    assert (body["rereferral_deadline"], body["deadline_acknowledged"], body["days_left"]) == ("2027-01-27", True, 64)
+    assert (body["return_deadline"], body["deadline_acknowledged"], body["days_left"]) == ("2027-01-27", True, 64)
 
 
 def test_only_a_police_decision_maker_starts_a_case(caseworker, yos_manager, referrer, triager, yos):
@@ -431,7 +431,7 @@ def test_a_breach_proposed_and_confirmed_by_the_same_person_is_400(decision_make
     response = client.post(case_url(case["id"], "confirm-breach"), {"reason": "Confirmed."}, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["The person who proposed a breach cannot also confirm it."]}
-    assert DiversionCase.objects.get().status == "breach_proposed" and not ReReferral.objects.exists()
+    assert DiversionCase.objects.get().status == "breach_proposed" and not ReturnToPolice.objects.exists()
 
 
 def test_a_breach_confirmed_by_the_police_decision_maker_is_re_referred_received_and_given_an_outcome(
@@ -448,16 +448,17 @@ def test_a_breach_confirmed_by_the_police_decision_maker_is_re_referred_received
     confirmed = police.post(case_url(case["id"], "confirm-breach"), {"reason": "No contact for a month."}, format="json")
     assert confirmed.status_code == 200, confirmed.json()
     assert confirmed.json()["status"] == "re_referred"
-    assert confirmed.json()["re_referral"]["deadline"] == "2027-04-21" and confirmed.json()["re_referral"]["received_at"] is None
+    returned = confirmed.json()["return_to_police"]
+    assert returned["deadline"] == "2027-04-21" and returned["received_at"] is None
 
     inbox = police.get(RE_REFERRALS)
     assert inbox.status_code == 200
     [row] = inbox.json()["results"]
-    assert (row["id"], row["days_left"], row["re_referral"]["reason"]) == (case["id"], 148, "No contact for a month.")
+    assert (row["id"], row["days_left"], row["return_to_police"]["reason"]) == (case["id"], 148, "No contact for a month.")
     assert worker.get(RE_REFERRALS).status_code == 403
 
     received = police.post(case_url(case["id"], "receive"))
-    assert received.status_code == 200 and received.json()["re_referral"]["received_at"]
+    assert received.status_code == 200 and received.json()["return_to_police"]["received_at"]
     assert police.post(case_url(case["id"], "receive")).status_code == 400  # already received
 
     success = police.post(case_url(case["id"], "outcome"), {"outcome_code": 22}, format="json")
@@ -707,7 +708,7 @@ def test_the_outcomes_endpoints_are_in_the_openapi_schema(tmp_path):
     for path in ("/api/v1/cases/", "/api/v1/cases/{id}/", "/api/v1/cases/eligibility/", "/api/v1/cases/{id}/confirm-breach/",
                  "/api/v1/cases/{id}/further-chance/", "/api/v1/cases/{id}/outcome/", "/api/v1/conditions/{id}/reason/",
                  "/api/v1/interventions/", "/api/v1/interventions/{id}/sessions/", "/api/v1/sessions/{id}/correct/",
-                 "/api/v1/re-referrals/", "/api/v1/outcome-codes/", "/api/v1/offences/"):
+                 "/api/v1/returned-to-police/", "/api/v1/outcome-codes/", "/api/v1/offences/"):
         assert f"  {path}:" in schema, path
     for enum in ("CaseStatusEnum", "InterventionStatusEnum", "ConditionStatusEnum", "ConditionKindEnum"):
         assert f"    {enum}:" in schema, enum

@@ -218,15 +218,15 @@ def test_a_summary_only_offence_ending_after_the_deadline_needs_the_acknowledgem
     response = to_contract(journey, yos, "outcome22", offence="CJA1988-S39", **d("offence_date", date(2026, 8, 24)))
     assert response["Location"] == journey.url("deadline")
     page = text(journey.get("deadline"))
-    assert "after the re-referral deadline of 27 January 2027" in page
+    assert "after the return-to-police deadline of 27 January 2027" in page
     refused = journey.post("deadline", {})
     assert refused.status_code == 400
-    assert "Confirm you have seen that the contract ends after the re-referral deadline" in refused.content.decode()
+    assert "Confirm you have seen that the contract ends after the return-to-police deadline" in refused.content.decode()
     assert journey.post("deadline", {"acknowledge": "on"})["Location"] == journey.url("conditions")
     journey.post("conditions", {"continue": "continue"})
     journey.post("check", {})
     case = DiversionCase.objects.get()
-    assert case.deadline_acknowledged and case.rereferral_deadline == date(2027, 1, 27)
+    assert case.deadline_acknowledged and case.return_deadline == date(2027, 1, 27)
 
 
 def test_the_lead_agencys_programme_is_asked_when_it_runs_some(journey, yos):

@@ -19,7 +19,7 @@ from outcomes.models import (
     InterventionStatus,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from reporting.demo import HISTORY_PREFIX
@@ -37,7 +37,7 @@ def seeded(settings):
 
 def snapshot():
     return {model.__name__: model.objects.count()
-            for model in (DiversionCase, Intervention, Session, Assessment, CaseEvent, ReReferral, PoliceOutcome, Programme)}
+            for model in (DiversionCase, Intervention, Session, Assessment, CaseEvent, ReturnToPolice, PoliceOutcome, Programme)}
 
 
 def test_every_case_status_is_shown_and_a_second_run_adds_nothing(seeded):
@@ -85,11 +85,11 @@ def test_cases_tell_the_stories_the_demo_needs(seeded):
     assert cases.filter(young_person__referrals__isnull=True).exists()
 
     # Re-referred: confirmed by someone other than the proposer, some close to the deadline, one received.
-    re_referred = cases.filter(status=rules.RE_REFERRED).select_related("re_referral")
+    re_referred = cases.filter(status=rules.RETURNED_TO_POLICE).select_related("return_to_police")
     for case in re_referred:
-        assert case.re_referral.confirmed_by_id != case.breach_proposed_by_id
-    assert any(0 <= rules.days_left(c.re_referral.deadline, today) <= 7 for c in re_referred)
-    assert any(c.re_referral.received_at is not None for c in re_referred)
+        assert case.return_to_police.confirmed_by_id != case.breach_proposed_by_id
+    assert any(0 <= rules.days_left(c.return_to_police.deadline, today) <= 7 for c in re_referred)
+    assert any(c.return_to_police.received_at is not None for c in re_referred)
 
     at_risk = cases.get(status=rules.AT_RISK, lead_organisation__name="YOS Birmingham")
     assert at_risk.conditions.get(kind=rules.ASSESSMENT).status == rules.MISSED
@@ -105,7 +105,7 @@ def test_cases_tell_the_stories_the_demo_needs(seeded):
 
     assault = cases.get(pathway__code="outcome22", offence__code="CJA1988-S39")
     assert assault.offence.mode_of_trial == "summary"
-    assert assault.end_date > assault.rereferral_deadline and assault.deadline_acknowledged
+    assert assault.end_date > assault.return_deadline and assault.deadline_acknowledged
 
     # The history is in the past, and what the portal shows today agrees with the conditions.
     assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()

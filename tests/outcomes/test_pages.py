@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes import services
-from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReReferral, Session
+from outcomes.models import Assessment, DiversionCase, Intervention, PoliceOutcome, ReturnToPolice, Session
 from partners.access import acting_for
 from partners.models import OrganisationKind as K
 from partners.models import Role
@@ -195,7 +195,7 @@ def test_another_organisation_cannot_open_or_record_on_an_intervention(client, d
                                                    (-3, "passed 3 days ago", True)])
 def test_the_deadline_is_red_within_7_days_on_the_case_and_in_the_list(client, decision_maker, police, yos, left, shown, red):
     case = f.make_case(lead=yos, police=police, decision_maker=decision_maker)
-    DiversionCase.objects.filter(pk=case.pk).update(rereferral_deadline=date.fromordinal(TODAY.toordinal() + left))
+    DiversionCase.objects.filter(pk=case.pk).update(return_deadline=date.fromordinal(TODAY.toordinal() + left))
     client.force_login(decision_maker)
     marked = f'<span class="app-overdue">{shown}</span>' if red else f"<span>{shown}</span>"
     assert marked in html(client.get(reverse("case-detail", args=[case.pk])))
@@ -241,8 +241,8 @@ def test_a_breach_proposed_by_the_caseworker_is_confirmed_by_police_and_reaches_
     response = client.post(reverse("case-confirm-breach", args=[case.pk]), {"reason": "No engagement."})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.status == "re_referred" and ReReferral.objects.get(case=case).confirmed_by == decision_maker
-    inbox = text(client.get(reverse("rereferrals")))
+    assert case.status == "re_referred" and ReturnToPolice.objects.get(case=case).confirmed_by == decision_maker
+    inbox = text(client.get(reverse("returned-to-police")))
     assert case.crime_reference in inbox and "Not received" in inbox and "Casey Example" in inbox
 
 
@@ -254,7 +254,7 @@ def test_the_person_who_proposed_a_breach_cannot_confirm_it(client, decision_mak
     assert response.status_code == 400
     assert "The person who proposed a breach cannot also confirm it." in html(response)
     case.refresh_from_db()
-    assert case.status == "breach_proposed" and not ReReferral.objects.exists()
+    assert case.status == "breach_proposed" and not ReturnToPolice.objects.exists()
 
 
 def test_a_further_chance_gives_a_condition_a_new_due_date(client, decision_maker, caseworker, yos):
@@ -271,11 +271,11 @@ def test_a_further_chance_gives_a_condition_a_new_due_date(client, decision_make
     assert case.status == "active" and condition.due_on == date(2026, 12, 4)
 
 
-def test_police_receive_the_re_referral_and_record_the_outcome(client, decision_maker, police, yos):
+def test_police_receive_the_returned_case_and_record_the_outcome(client, decision_maker, police, yos):
     case = f.make_case(lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
     client.force_login(decision_maker)
     assert client.post(reverse("case-receive", args=[case.pk])).status_code == 302
-    assert ReReferral.objects.get(case=case).received_by == decision_maker
+    assert ReturnToPolice.objects.get(case=case).received_by == decision_maker
     refused = client.post(reverse("case-outcome", args=[case.pk]), {"outcome_code": "22", "notes": ""})
     assert refused.status_code == 400 and "cannot close with outcome 22" in html(refused)
     response = client.post(reverse("case-outcome", args=[case.pk]), {"outcome_code": "1", "notes": "Charged."})
@@ -361,14 +361,14 @@ def test_the_caseload_shows_live_interventions_and_ended_ones_on_their_own_list(
     assert "1 ended intervention" in html(ended)
 
 
-def test_the_re_referrals_inbox_costs_the_same_number_of_queries_for_3_and_30(client, decision_maker, police, yos):
+def test_the_returned_to_police_inbox_costs_the_same_number_of_queries_for_3_and_30(client, decision_maker, police, yos):
     made = _cases(3, lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
     client.force_login(decision_maker)
-    few = _queries(client, reverse("rereferrals"))
-    page = html(client.get(reverse("rereferrals")))
+    few = _queries(client, reverse("returned-to-police"))
+    page = html(client.get(reverse("returned-to-police")))
     assert all(case.crime_reference in page for case in made)
     _cases(27, lead=yos, police=police, decision_maker=decision_maker, status="re_referred")
-    many = _queries(client, reverse("rereferrals"))
+    many = _queries(client, reverse("returned-to-police"))
     assert few == many, (few, many)
 
 
@@ -400,6 +400,6 @@ def test_each_role_sees_its_outcomes_pages_in_the_navigation_once(client, decisi
         client.force_login(user)
         return [item["label"] for item in client.get(reverse("home")).context["navigation"]]
 
-    assert labels(decision_maker).count("Diversion cases") == 1 and "Re-referrals" in labels(decision_maker)
+    assert labels(decision_maker).count("Diversion cases") == 1 and "Returned to police" in labels(decision_maker)
     assert "Our caseload" in labels(caseworker) and labels(caseworker).count("Diversion cases") == 1
     assert labels(yos_manager).count("Diversion cases") == 1 and "Our caseload" not in labels(yos_manager)

@@ -1,4 +1,4 @@
-"""Sanity of the outcomes reference data: the facts DOMAIN.md states, and the shape the data migration expects."""
+"""Sanity of the outcomes reference data: the facts docs/domain.md states, and the shape the data migration expects."""
 
 import re
 
@@ -18,7 +18,7 @@ OFFENCE_KEYS = {
     "severity",
 }
 
-# Written out from DOMAIN.md, independently of the module: (code, words in the legislation, mode of trial).
+# Written out from docs/domain.md, independently of the module: (code, words in the legislation, mode of trial).
 DOMAIN_OFFENCES = [
     ("CJA1988-S139", "Criminal Justice Act 1988 s139", "either_way"),
     ("PCA1953-S1", "Prevention of Crime Act 1953 s1", "either_way"),
@@ -204,3 +204,16 @@ def test_pathways_share_one_shape_for_the_table():
 def test_pathway_closing_outcome_is_a_code_that_closes_a_diversion(key):
     closing = {o["code"] for o in ref.OUTCOME_CODES if o["closes_diversion"]}
     assert ref.PATHWAYS[key]["closing_outcome"] in closing
+
+
+def test_the_data_migration_holds_its_own_copy_of_the_reference_data():
+    """The migration froze the data: it imports nothing live, and today it still says what the module says.
+
+    When reference.py changes, this fails: write a data migration for the change rather than editing 0002.
+    """
+    import importlib
+    import inspect
+
+    migration = importlib.import_module("outcomes.migrations.0002_reference_data")
+    assert "import" not in inspect.getsource(migration.load)
+    assert (migration.OFFENCES, migration.OUTCOME_CODES, migration.PATHWAYS) == (ref.OFFENCES, ref.OUTCOME_CODES, ref.PATHWAYS)

@@ -75,7 +75,7 @@ def test_add_months_lands_in_the_right_month_and_clamps(day, months):
 
 
 # ---------------------------------------------------------------------------------------------
-# Re-referral deadline
+# Return-to-police deadline
 
 
 def test_deadline_constants():
@@ -109,29 +109,29 @@ def test_statutory_limit_is_six_calendar_months(offence_date, limit):
 )
 def test_summary_only_deadline_is_the_limit_less_the_margin(offence_date, deadline):
     end = date(2030, 1, 1)  # contract end plays no part for summary-only offences
-    assert r.rereferral_deadline(offence_date, "summary", end) == deadline
+    assert r.return_deadline(offence_date, "summary", end) == deadline
 
 
 def test_summary_only_deadline_with_another_margin():
-    assert r.rereferral_deadline(date(2025, 1, 1), "summary", date(2025, 5, 1), margin_days=0) == date(2025, 7, 1)
-    assert r.rereferral_deadline(date(2025, 1, 1), "summary", date(2025, 5, 1), margin_days=10) == date(2025, 6, 21)
+    assert r.return_deadline(date(2025, 1, 1), "summary", date(2025, 5, 1), margin_days=0) == date(2025, 7, 1)
+    assert r.return_deadline(date(2025, 1, 1), "summary", date(2025, 5, 1), margin_days=10) == date(2025, 6, 21)
 
 
 @pytest.mark.parametrize("mode", ["either_way", "indictable"])
 def test_either_way_and_indictable_deadline_is_contract_end_plus_policy_days(mode):
     end = date(2025, 6, 15)
-    assert r.rereferral_deadline(date(2025, 1, 1), mode, end) == date(2025, 7, 13)
-    assert r.rereferral_deadline(date(2025, 1, 1), mode, end, policy_days=14) == date(2025, 6, 29)
+    assert r.return_deadline(date(2025, 1, 1), mode, end) == date(2025, 7, 13)
+    assert r.return_deadline(date(2025, 1, 1), mode, end, policy_days=14) == date(2025, 6, 29)
 
 
 def test_deadline_refuses_an_unknown_mode_of_trial():
     with pytest.raises(ValueError, match="mode of trial"):
-        r.rereferral_deadline(date(2025, 1, 1), "summary-only", date(2025, 5, 1))
+        r.return_deadline(date(2025, 1, 1), "summary-only", date(2025, 5, 1))
 
 
 @given(DATES, st.integers(min_value=0, max_value=60), DATES)
 def test_summary_deadline_is_never_after_the_limit_nor_before_the_offence(offence_date, margin, end):
-    deadline = r.rereferral_deadline(offence_date, "summary", end, margin_days=margin)
+    deadline = r.return_deadline(offence_date, "summary", end, margin_days=margin)
     assert deadline <= r.statutory_limit(offence_date)
     assert deadline >= offence_date
     assert (r.statutory_limit(offence_date) - deadline).days == margin
@@ -139,7 +139,7 @@ def test_summary_deadline_is_never_after_the_limit_nor_before_the_offence(offenc
 
 @given(DATES, DATES, st.integers(min_value=0, max_value=60))
 def test_either_way_deadline_follows_the_contract_not_the_offence(offence_date, end, policy):
-    deadline = r.rereferral_deadline(offence_date, "either_way", end, policy_days=policy)
+    deadline = r.return_deadline(offence_date, "either_way", end, policy_days=policy)
     assert deadline == end + timedelta(days=policy)
 
 
@@ -175,14 +175,14 @@ def test_no_warning_on_other_days(today):
 def test_a_summary_offence_three_months_old_with_a_four_month_contract_ends_after_the_deadline():
     offence_date, start = date(2025, 1, 1), date(2025, 4, 1)
     end = r.contract_end(start)
-    deadline = r.rereferral_deadline(offence_date, COMMON_ASSAULT["mode_of_trial"], end)
+    deadline = r.return_deadline(offence_date, COMMON_ASSAULT["mode_of_trial"], end)
     assert deadline == date(2025, 6, 3)
     assert r.contract_ends_after_deadline(end, deadline) is True
 
 
 def test_an_either_way_contract_never_ends_after_its_deadline():
     end = r.contract_end(date(2025, 4, 1))
-    deadline = r.rereferral_deadline(date(2025, 1, 1), BLADE["mode_of_trial"], end)
+    deadline = r.return_deadline(date(2025, 1, 1), BLADE["mode_of_trial"], end)
     assert r.contract_ends_after_deadline(end, deadline) is False
 
 
@@ -591,7 +591,8 @@ EXPECTED = {
 def test_status_and_action_constants():
     assert [None, *r.STATUSES] == STATUSES
     assert list(r.ACTIONS) == ACTIONS
-    assert (r.ACTIVE, r.AT_RISK, r.BREACH_PROPOSED, r.RE_REFERRED) == ("active", "at_risk", "breach_proposed", "re_referred")
+    assert (r.ACTIVE, r.AT_RISK, r.BREACH_PROPOSED, r.RETURNED_TO_POLICE) == (
+        "active", "at_risk", "breach_proposed", "re_referred")
     assert (r.CLOSURE_PROPOSED, r.COMPLETED, r.OUTCOME_RECORDED) == ("closure_proposed", "completed", "outcome_recorded")
     assert r.ACTIVE_STATUSES == ("active", "at_risk", "breach_proposed", "closure_proposed")
 
@@ -708,7 +709,7 @@ def test_re_referred_case_cannot_close_as_a_successful_diversion():
 
 @pytest.mark.parametrize("status", ["active", "at_risk", "breach_proposed", "closure_proposed", "outcome_recorded"])
 def test_no_outcome_on_an_open_or_already_closed_case(status):
-    assert "completed or re-referred" in r.outcome_fits_case(status, 1, 22, (22,))
+    assert "completed case or one returned to police" in r.outcome_fits_case(status, 1, 22, (22,))
 
 
 @given(st.sampled_from(OUTCOME_CODES))

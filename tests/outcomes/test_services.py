@@ -22,7 +22,7 @@ from outcomes.models import (
     Intervention,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from partners.access import NotFound, acting_for, visible
@@ -98,7 +98,7 @@ def test_a_checkpoint_case_for_an_eligible_15_year_old_sets_the_contract(decisio
     assert case.status == "active"
     assert (case.start_date, case.end_date) == (START, END)
     # Possession of a bladed article is either-way: contract end plus 28 days.
-    assert case.rereferral_deadline == date(2027, 4, 21)
+    assert case.return_deadline == date(2027, 4, 21)
     assert case.police_organisation == police and case.decision_maker == decision_maker
     assert [(c.kind, c.due_on, c.target, c.status) for c in case.conditions.order_by("position")] == [
         ("assessment", ASSESSMENT_DUE, 1, "pending"),
@@ -196,13 +196,13 @@ def test_a_summary_only_offence_whose_contract_outlives_its_deadline_needs_an_ac
     with pytest.raises(ValidationError) as error:
         start(decision_maker, yos, **kwargs)
     assert error.value.message_dict == {"acknowledge_deadline": [
-        "The contract would end on 24 March 2027, after the re-referral deadline of 27 January 2027. "
+        "The contract would end on 24 March 2027, after the return-to-police deadline of 27 January 2027. "
         "Confirm you have seen this to start the case."
     ]}
     assert nothing_written()
     case = start(decision_maker, yos, acknowledge_deadline=True, **kwargs)
     # Six months from 24 August 2026 is 24 February 2027, less the 28-day safety margin.
-    assert case.rereferral_deadline == date(2027, 1, 27) and case.deadline_acknowledged
+    assert case.return_deadline == date(2027, 1, 27) and case.deadline_acknowledged
     assert case.end_date == END
 
 
@@ -494,7 +494,7 @@ def test_the_person_who_proposed_a_breach_cannot_confirm_it(decision_maker, yos_
     assert error.value.messages == ["The person who proposed a breach cannot also confirm it."]
     case.refresh_from_db()
     assert case.status == "breach_proposed" and case.breach_proposed_by == yos_manager
-    assert not ReReferral.objects.exists()
+    assert not ReturnToPolice.objects.exists()
 
 
 def test_a_breach_confirmed_by_a_police_decision_maker_re_refers_the_case(decision_maker, caseworker, yos):
@@ -504,16 +504,16 @@ def test_a_breach_confirmed_by_a_police_decision_maker_re_refers_the_case(decisi
     services.confirm_breach(acting_for(decision_maker), case, reason="No contact for a month.", now=at(date(2026, 12, 1)))
     case.refresh_from_db()
     assert case.status == "re_referred"
-    re_referral = case.re_referral
-    assert (re_referral.deadline, re_referral.confirmed_by, re_referral.received_at) == (
+    return_to_police = case.return_to_police
+    assert (return_to_police.deadline, return_to_police.confirmed_by, return_to_police.received_at) == (
         date(2027, 4, 21), decision_maker, None
     )
     assert Notification.objects.filter(user=decision_maker, key=f"case:{case.pk}:re_referred").count() == 1
-    assert list(selectors.rereferral_inbox(acting_for(decision_maker))) == [case]
-    received = services.receive_rereferral(acting_for(decision_maker), case, now=at(date(2026, 12, 2)))
+    assert list(selectors.returned_to_police_inbox(acting_for(decision_maker))) == [case]
+    received = services.receive_return(acting_for(decision_maker), case, now=at(date(2026, 12, 2)))
     assert received.received_by == decision_maker
     with pytest.raises(ValidationError):
-        services.receive_rereferral(acting_for(decision_maker), case, now=at(date(2026, 12, 2)))
+        services.receive_return(acting_for(decision_maker), case, now=at(date(2026, 12, 2)))
 
 
 def test_a_caseworker_cannot_confirm_a_breach(decision_maker, caseworker, yos_manager, yos):
@@ -540,7 +540,7 @@ def test_a_breach_proposed_by_the_system_is_confirmed_by_a_named_person(decision
     assert case.status == "breach_proposed" and case.breach_proposed_by is None
     services.confirm_breach(acting_for(yos_manager), case, reason="Confirmed after review.", now=NOW)
     case.refresh_from_db()
-    assert case.status == "re_referred" and case.re_referral.confirmed_by == yos_manager
+    assert case.status == "re_referred" and case.return_to_police.confirmed_by == yos_manager
 
 
 def test_only_the_lead_agency_proposes_a_breach(decision_maker, other_caseworker, yos):
@@ -655,11 +655,11 @@ def test_a_re_referred_case_cannot_record_outcome_22_but_can_record_a_charge(dec
     assert "cannot close with outcome 22" in error.value.message_dict["outcome_code"][0]
     with pytest.raises(ValidationError) as error:
         services.close_case(acting_for(decision_maker), case, outcome_code=22, now=NOW)
-    assert error.value.messages[0].startswith("Cannot close a case that is re-referred to police.")
+    assert error.value.messages[0].startswith("Cannot close a case that is returned to police.")
     services.record_police_outcome(acting_for(decision_maker), case, outcome_code=1, notes="Charged.", now=NOW)
     case.refresh_from_db()
     assert (case.status, case.police_outcome.outcome.code, case.police_outcome.notes) == ("outcome_recorded", 1, "Charged.")
-    assert case.re_referral.received_by == decision_maker
+    assert case.return_to_police.received_by == decision_maker
     with pytest.raises(ValidationError):
         services.record_police_outcome(acting_for(decision_maker), case, outcome_code=1, notes="", now=NOW)
 
@@ -669,7 +669,7 @@ def test_another_forces_decision_maker_cannot_record_the_outcome(decision_maker,
     other = member(role=Role.DECISION_MAKER, kind=K.POLICE, email="decisions@other-force.example.org")
     with pytest.raises(NotFound):
         services.record_police_outcome(acting_for(other), case, outcome_code=1, notes="", now=NOW)
-    assert selectors.rereferral_inbox(acting_for(other)).count() == 0
+    assert selectors.returned_to_police_inbox(acting_for(other)).count() == 0
 
 
 # --- Reads ------------------------------------------------------------------------------------------------
@@ -751,7 +751,7 @@ def count_queries(fn):
             if isinstance(row, Intervention):
                 shown += [row.programme.name, *(c.status for c in row.case.conditions.all())]
             else:
-                shown += [row.offence.name, str(row.lead_organisation), row.re_referral.deadline]
+                shown += [row.offence.name, str(row.lead_organisation), row.return_to_police.deadline]
     assert shown
     return len(queries), len(rows)
 
@@ -766,20 +766,20 @@ def test_the_caseload_costs_the_same_queries_for_3_and_30_cases(decision_maker, 
     assert rows == 30 and thirty == three and three <= 3
 
 
-def test_the_rereferral_inbox_costs_the_same_queries_for_3_and_30_cases(decision_maker, yos, police):
+def test_the_returned_to_police_inbox_costs_the_same_queries_for_3_and_30_cases(decision_maker, yos, police):
     acting = acting_for(decision_maker)
     build(3, yos=yos, police=police, decision_maker=decision_maker, status="re_referred")
     build(2, yos=yos, police=police, decision_maker=decision_maker, status="active")
-    three, rows = count_queries(lambda: selectors.rereferral_inbox(acting))
+    three, rows = count_queries(lambda: selectors.returned_to_police_inbox(acting))
     assert rows == 3
     build(27, yos=yos, police=police, decision_maker=decision_maker, status="re_referred")
-    thirty, rows = count_queries(lambda: selectors.rereferral_inbox(acting))
+    thirty, rows = count_queries(lambda: selectors.returned_to_police_inbox(acting))
     assert rows == 30 and thirty == three and three <= 2
 
 
-def test_a_caseworker_has_no_rereferral_inbox(caseworker):
+def test_a_caseworker_has_no_returned_to_police_inbox(caseworker):
     with pytest.raises(PermissionDenied):
-        selectors.rereferral_inbox(acting_for(caseworker))
+        selectors.returned_to_police_inbox(acting_for(caseworker))
 
 
 def test_a_young_persons_timeline_puts_cases_and_interventions_in_date_order(decision_maker, caseworker, referrer, triager,
@@ -836,7 +836,7 @@ def test_every_action_writes_an_audit_event(decision_maker, caseworker, yos_mana
     services.mark_condition_met(acting_for(caseworker), condition_added, on=START, now=NOW)
     propose(yos_manager, case)
     services.confirm_breach(acting_for(decision_maker), case, reason="Confirmed.", now=NOW)
-    services.receive_rereferral(acting_for(decision_maker), case, now=NOW)
+    services.receive_return(acting_for(decision_maker), case, now=NOW)
     services.record_police_outcome(acting_for(decision_maker), case, outcome_code=8, notes="", now=NOW)
     services.complete_intervention(acting_for(caseworker), intervention, on=START, note="Done.", now=NOW)
     actions = audited_actions()[3:]

@@ -27,7 +27,7 @@ from outcomes.models import (
     DiversionCase,
     Intervention,
     PoliceOutcome,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from partners.access import acting_for
@@ -58,7 +58,7 @@ DUE = date(2031, 5, 20)
 IDENTIFYING = ("Robin", "Robbie", "Testperson", "B1 1AA", "20/004321/25", "Park Road", "date(2004, 5, 17)", "17 May 2004")
 
 TABLES = (YoungPerson, Referral, ReferralConcern, ReferralEvent, InfoRequest, Allocation, PossibleMatch, DiversionCase,
-          Condition, Intervention, Session, Assessment, ReReferral, PoliceOutcome, CaseEvent, Notification, OutboxMessage)
+          Condition, Intervention, Session, Assessment, ReturnToPolice, PoliceOutcome, CaseEvent, Notification, OutboxMessage)
 
 
 def at(day, hour=10):
@@ -101,7 +101,7 @@ def robin(referrer, triager, caseworker, decision_maker, yos, police):
     outcome_services.disengage(lead, intervention, on=date(2025, 5, 1), note="Robin stopped coming.",
                                now=at(date(2025, 5, 1)))
     outcome_services.confirm_breach(police_acting, case, reason="Robin refused further sessions.", now=at(date(2025, 5, 2)))
-    outcome_services.receive_rereferral(police_acting, case, now=at(date(2025, 5, 3)))
+    outcome_services.receive_return(police_acting, case, now=at(date(2025, 5, 3)))
     outcome_services.record_police_outcome(police_acting, case, outcome_code=1, notes="Robin admitted it in interview.",
                                            now=at(LAST_ACTIVITY))
     return person, Referral.objects.get(pk=referral.pk), DiversionCase.objects.get(pk=case.pk)
@@ -136,7 +136,7 @@ def figures():
         "interventions": Counter(Intervention.objects.values_list("programme_id", "status", "started_on", "ended_on")),
         "sessions": Counter(Session.objects.values_list("held_on", "attendance")),
         "conditions": Counter(Condition.objects.values_list("kind", "status", "due_on")),
-        "re-referrals": Counter(ReReferral.objects.values_list("deadline", "re_referred_at", "received_at")),
+        "re-referrals": Counter(ReturnToPolice.objects.values_list("deadline", "returned_at", "received_at")),
     }
 
 
@@ -226,7 +226,7 @@ def test_not_yet_due_changes_nothing(history):
     assert everything_written() == before
 
 
-@pytest.mark.parametrize("still_open", ["referral", "intervention", "case", "re_referral"])
+@pytest.mark.parametrize("still_open", ["referral", "intervention", "case", "return_to_police"])
 def test_anything_still_open_keeps_the_record_however_old(still_open, referrer, yos, police, decision_maker):
     person = closed_person(referrer, born=date(1995, 1, 1), closed_on=date(2015, 1, 1))
     if still_open == "referral":
@@ -235,11 +235,11 @@ def test_anything_still_open_keeps_the_record_however_old(still_open, referrer, 
         Intervention.objects.create(young_person=person, organisation=yos, started_on=date(2015, 2, 1),
                                     programme=f.ProgrammeFactory(owner=yos))
     else:
-        status = "re_referred" if still_open == "re_referral" else "active"
+        status = "re_referred" if still_open == "return_to_police" else "active"
         case = f.make_case(lead=yos, police=police, decision_maker=decision_maker, young_person=person,
                            start=date(2015, 2, 1), status=status)
         case.interventions.update(ended_on=date(2015, 3, 1), status="disengaged")
-        if still_open == "re_referral":
+        if still_open == "return_to_police":
             DiversionCase.objects.filter(pk=case.pk).update(closed_at=at(date(2015, 4, 1)))
     counts = retention.apply_retention(at(date(2040, 1, 1)))
     assert counts["people_anonymised"] == 0

@@ -185,6 +185,25 @@ def test_viewing_a_referral_for_triage_is_audited(client, triager, referrer):
     assert event.actor == triager and event.young_person_id == referral.young_person_id
 
 
+def test_opening_a_claimed_referral_writes_nothing_but_the_audit_and_keep_working_refreshes_the_claim(
+        client, triager, referrer):
+    """A GET does not write: the claim's clock runs from the last action, and "Keep working on it" (a POST) resets
+    it without a second "Claimed" on the timeline."""
+    referral = submit(referrer)
+    earlier = timezone.now() - timedelta(minutes=90)
+    services.claim(acting_for(triager), referral, now=earlier)
+    client.force_login(triager)
+    page = client.get(reverse("triage-referral", args=[referral.pk])).content.decode()
+    assert "Keep working on it" in page and "You are working on this referral." in page
+    referral.refresh_from_db()
+    assert referral.claim_activity_at == earlier and referral.claimed_by == triager
+
+    client.post(reverse("triage-claim", args=[referral.pk]))
+    referral.refresh_from_db()
+    assert referral.claimed_by == triager and referral.claim_activity_at > earlier
+    assert referral.events.filter(kind="claimed").count() == 1
+
+
 def test_the_partner_accepts_and_records_first_contact(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,

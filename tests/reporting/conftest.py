@@ -63,7 +63,7 @@ from outcomes.models import (
     Pathway,
     PoliceOutcome,
     Programme,
-    ReReferral,
+    ReturnToPolice,
     Session,
 )
 from partners.models import OrganisationKind as K
@@ -137,14 +137,14 @@ class Builder:
             offence_date=start - datetime.timedelta(days=3), young_person=person, pathway=path,
             lead_organisation=self.orgs[lead], police_organisation=self.orgs["police"],
             decision_maker=self.users["police"], status=status, start_date=start, end_date=end,
-            rereferral_deadline=deadline or end + datetime.timedelta(days=28), closed_at=closed, deadline_missed_on=missed,
+            return_deadline=deadline or end + datetime.timedelta(days=28), closed_at=closed, deadline_missed_on=missed,
         )
 
     def case_event(self, case, kind, when):
         return CaseEvent.objects.create(case=case, kind=kind, at=when)
 
     def re_refer(self, case, when, deadline, received=None):
-        return ReReferral.objects.create(case=case, re_referred_at=when, confirmed_by=self.users["police"],
+        return ReturnToPolice.objects.create(case=case, returned_at=when, confirmed_by=self.users["police"],
                                          reason="Synthetic breach.", deadline=deadline, received_at=received)
 
     def outcome(self, case, code, when):

@@ -128,12 +128,12 @@ def test_outcome_22_and_checkpoint(vru_figures):
     f = vru_figures
     assert counts(f["diversion", "checkpoint"]) == {
         "Started": (1, 0, 1), "Completed": (1, 0, 0), "Breach proposed": (1, 0, 0),
-        "Breach confirmed and re-referred to police": (1, 0, 1),
-        "Re-referred after the deadline": (0, 0, 1),  # C5: never received, the deadline missed
+        "Breach confirmed and returned to police": (1, 0, 1),
+        "Returned after the deadline": (0, 0, 1),  # C5: never received, the deadline missed
     }
     assert counts(f["diversion", "outcome22"]) == {
-        "Started": (1, 1, 0), "Breach proposed": (1, 1, 0), "Breach confirmed and re-referred to police": (1, 0, 0),
-        "Re-referred after the deadline": (1, 0, 0),  # C3: received 28 March, due 20 March
+        "Started": (1, 1, 0), "Breach proposed": (1, 1, 0), "Breach confirmed and returned to police": (1, 0, 0),
+        "Returned after the deadline": (1, 0, 0),  # C3: received 28 March, due 20 March
         "Further offence recorded during the contract": (1, 0, 0),
     }
     assert counts(f["diversion", "outcomes"]) == {"1: Charge/summons": (1, 0, 0),
@@ -186,7 +186,7 @@ def test_disproportionality_of_decline_breach_and_prosecution(vru_figures):
     assert (rr(breach, "white", rules.YEAR_AGO).num, rr(breach, "white", rules.YEAR_AGO).den) == (1, 1)
     assert (rr(breach, "white", rules.PREVIOUS).num, rr(breach, "white", rules.PREVIOUS).den) == (0, 1)
     prosecution = vru_figures["disproportionality", "prosecution"]
-    assert (rr(prosecution, "white").num, rr(prosecution, "white").den) == (1, 1)  # C2: charged after re-referral
+    assert (rr(prosecution, "white").num, rr(prosecution, "white").den) == (1, 1)  # C2: charged after a return to police
     assert (rr(prosecution, "mixed").num, rr(prosecution, "mixed").value) == (0, None)
 
 

@@ -58,5 +58,5 @@ ROWS = [
     Row("case-condition-add", kwargs=_case, **all_(403, caseworker=404, decision_maker=404)),
     Row("condition-met", kwargs=lambda o: {"pk": o.condition.pk}, **all_(403, caseworker=404, decision_maker=404)),
     Row("condition-missed", kwargs=lambda o: {"pk": o.condition.pk}, **all_(403, caseworker=404, decision_maker=404)),
-    Row("rereferrals", **all_(403, decision_maker=200)),
+    Row("returned-to-police", **all_(403, decision_maker=200)),
 ]

@@ -58,7 +58,7 @@ ROWS = [
     Row("api-session-correct", kwargs=_session, anonymous=API, **all_(405)),
     Row("api-assessment-correct", kwargs=_assessment, anonymous=API, **all_(405)),
     # Police decision makers' inbox (o.re_referred is another force's, so theirs is empty but theirs to see).
-    Row("api-rereferral-list", anonymous=API, **all_(403, decision_maker=200)),
+    Row("api-return-to-police-list", anonymous=API, **all_(403, decision_maker=200)),
     # Reference data: any signed-in user.
     Row("api-outcome-code-list", anonymous=API, **all_(200)),
     Row("api-offence-list", anonymous=API, **all_(200)),
