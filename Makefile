@@ -58,12 +58,15 @@ run: venv assets
 
 lint: dev-venv
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
-# Before the suite: bandit on the apps and pip-audit on requirements.txt (accepted findings, with why, in
+# Before the suite: the apps' layers (lint-imports, [tool.importlinter] in pyproject.toml), bandit on the apps
+# and pip-audit on requirements.txt (accepted findings, with why, in
 # security-exceptions.toml). Where pip-audit cannot reach its vulnerability service it says SKIPPED and passes,
 # within a time limit; PIP_AUDIT_REQUIRED=1 makes that a failure.
 test: dev-venv assets chromium
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	$(PY) bin/security_checks.py
 	$(TEST_ENV) $(PY) bin/check_services.py
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

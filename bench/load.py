@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from guardian.models import GroupObjectPermission
 
+from core import clock
 from outcomes import rules as outcome_rules
 from outcomes.models import (
     Assessment,
@@ -118,7 +119,7 @@ class Loader:
     def __init__(self, scale, *, now=None):
         self.scale = scale
         self.now = (now or timezone.now()).replace(microsecond=0)
-        self.today = referral_rules.london_date(self.now)
+        self.today = clock.today(self.now)
         self.region = plan.region(scale)
         self.loaded = Loaded(region=self.region, now=self.now)
         self.params = self._params()

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 EXCEPTIONS = ROOT / "security-exceptions.toml"
-APPS = ["config", "partners", "referrals", "outcomes", "cohorts", "reporting", "notifications", "jobs"]
+APPS = ["config", "core", "partners", "referrals", "outcomes", "cohorts", "reporting", "notifications", "jobs", "web"]
 PIP_AUDIT_SECONDS = 120
 
 

@@ -14,20 +14,25 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from outcomes.api import NamedEnumField, OrganisationSummarySerializer, PersonSummarySerializer, _created, _key_parameter
+from core import clock
+from core.api import (
+    ApiViewSet,
+    NamedEnumField,
+    OrganisationSummarySerializer,
+    PersonSummarySerializer,
+    created_status,
+    idempotency_key,
+    key_parameter,
+)
+from core.numbers import whole_number
 from partners import access
+from partners.api_auth import capability
 from partners.models import Organisation
-from partners.numbers import whole_number
-from referrals.api import ApiViewSet, _idempotency_key, capability
 
 from . import rules, selectors, services
 from .models import ActionStatus, Cohort, CohortMembership, PlanAction, Strand, TierChange, TierModel
 
 NOT_YOURS = OpenApiResponse(description="Not yours, or not there.")
-
-
-def _today():
-    return selectors.today_in_london()
 
 
 def _tier_model_field(**kwargs):
@@ -99,7 +104,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def get_queryset(self):
         if self.schema_only:
             return Cohort.objects.none()
-        return selectors.cohorts_for(self.acting, today=_today())
+        return selectors.cohorts_for(self.acting, today=clock.today())
 
     @extend_schema(responses={200: CohortSerializer, 404: NOT_YOURS})
     def retrieve(self, request, pk=None):
@@ -148,7 +153,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, plan_action) -> bool:
-        return rules.action_is_overdue(plan_action.status, plan_action.due_on, _today())
+        return rules.action_is_overdue(plan_action.status, plan_action.due_on, clock.today())
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -169,7 +174,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return rules.TIERS.get(member.cohort.tier_model, {}).get(member.tier, "")
 
     def get_review_state(self, member) -> str | None:
-        return rules.review_state(member.next_review_on, _today())
+        return rules.review_state(member.next_review_on, clock.today())
 
 
 class MemberDetailSerializer(MemberSerializer):
@@ -230,7 +235,7 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
         """One member with their tier history, reviews and 4P plan. Opening it is audited."""
         return Response(MemberDetailSerializer(selectors.member_detail(self.acting, pk)).data)
 
-    @extend_schema(request=ReviewInputSerializer, parameters=[_key_parameter("review")], responses={
+    @extend_schema(request=ReviewInputSerializer, parameters=[key_parameter("review")], responses={
         201: ReviewSerializer, 200: ReviewSerializer, 400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU records reviews."), 404: NOT_YOURS,
     })
@@ -238,11 +243,11 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
     def reviews(self, request, pk=None):
         """Record a review: attendees, summary, the tier decided (a change is kept in the tier history) and the next date."""
         member = self.get_object()
-        key, body = _idempotency_key(request), _body(ReviewInputSerializer, request)
+        key, body = idempotency_key(request), _body(ReviewInputSerializer, request)
         made = services.record_review(self.acting, member, now=timezone.now(), idempotency_key=key, **body)
         review = type(made).objects.select_related("recorded_by").prefetch_related(
             Prefetch("attendees", queryset=Organisation.objects.order_by("name"))).get(pk=made.pk)
-        return Response(ReviewSerializer(review).data, status=_created(made))
+        return Response(ReviewSerializer(review).data, status=created_status(made))
 
 
 # --- Plan actions ---------------------------------------------------------------------------------
@@ -291,7 +296,7 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk=pk)
 
-    @extend_schema(request=PlanActionCreateSerializer, parameters=[_key_parameter("plan action")], responses={
+    @extend_schema(request=PlanActionCreateSerializer, parameters=[key_parameter("plan action")], responses={
         201: PlanActionSerializer, 200: PlanActionSerializer,
         400: OpenApiResponse(description="Field errors, or a member who has left."),
         403: OpenApiResponse(description="Only the VRU adds plan actions."),
@@ -299,10 +304,10 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     def create(self, request):
         """Add an action to a member's plan (VRU)."""
         access.require_capability(self.acting, "manage_cohorts")
-        key, body = _idempotency_key(request), _body(PlanActionCreateSerializer, request)
+        key, body = idempotency_key(request), _body(PlanActionCreateSerializer, request)
         created = services.add_plan_action(self.acting, body.pop("membership"), now=timezone.now(), idempotency_key=key,
                                            **body)
-        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=_created(created))
+        return Response(PlanActionSerializer(self.get_queryset().get(pk=created.pk)).data, status=created_status(created))
 
     @extend_schema(request=PlanActionStatusSerializer, responses={
         200: PlanActionSerializer, 400: OpenApiResponse(description="Field errors."),

@@ -13,9 +13,10 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from core import clock
+from core.clock import LONDON
 from partners.access import acting_for
 from referrals.models import YoungPerson
-from referrals.rules import LONDON, london_date
 
 from . import rules, services
 from .models import Cohort
@@ -60,7 +61,7 @@ def _at(day, now, hour=10):
 class _Seeder:
     def __init__(self, orgs, users):
         self.now = timezone.now()
-        self.today = london_date(self.now)
+        self.today = clock.today(self.now)
         self.orgs = orgs
         self.vru = acting_for(users[TRIAGER])
         self.manager = acting_for(users[MANAGER])

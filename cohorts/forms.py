@@ -6,14 +6,14 @@ the keys of the services' ValidationErrors, so a service's message lands beside 
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from outcomes.forms import _date, _date_layout, _Form, _textarea
+from core.forms import PrefixedForm, date_field, date_layout, textarea_field
 from partners.models import Area
 
 from . import rules, selectors
 from .models import ActionStatus, Strand, TierModel
 
 
-class CohortsForm(_Form):
+class CohortsForm(PrefixedForm):
     """The outcomes pages' form (its own id prefix, GOV.UK error links), with checkboxes linked like radios, and
     fields that depend on the cohort (its tiers, its organisations) added by `add_fields` before the layout is built.
     """
@@ -109,8 +109,8 @@ class AddMemberForm(CohortsForm):
 
     young_person = forms.TypedChoiceField(label="Young person", coerce=int, widget=forms.RadioSelect, error_messages={
         "required": "Select a young person", "invalid_choice": "Search again and select a young person"})
-    reason = _textarea("Why do they join the cohort?", "Explain why the young person joins the cohort")
-    joined_on = _date("Date joined (optional)", "The date they joined", "the date they joined", required=False,
+    reason = textarea_field("Why do they join the cohort?", "Explain why the young person joins the cohort")
+    joined_on = date_field("Date joined (optional)", "The date they joined", "the date they joined", required=False,
                       hint="Leave blank for today")
 
     def __init__(self, *args, cohort, people, **kwargs):
@@ -128,14 +128,14 @@ class AddMemberForm(CohortsForm):
 
     def parts(self):
         return [Field.radios("young_person", legend_size=Size.SMALL), Field.radios("tier", legend_size=Size.SMALL),
-                Field.select("lead_agency"), Field.textarea("reason", rows=3), _date_layout("joined_on")]
+                Field.select("lead_agency"), Field.textarea("reason", rows=3), date_layout("joined_on")]
 
 
 class TierForm(CohortsForm):
     id_prefix = "change"  # not "tier": the submit button is named after the prefix
     submit = "Change the tier"
 
-    reason = _textarea("Why does the tier change?", "Explain why the tier changes")
+    reason = textarea_field("Why does the tier change?", "Explain why the tier changes")
 
     def __init__(self, *args, member, **kwargs):
         self.member = member
@@ -153,12 +153,12 @@ class RemoveForm(CohortsForm):
     id_prefix = "remove"
     submit = "Remove from the cohort"
 
-    left_on = _date("Date they left (optional)", "The date they left", "the date they left", required=False,
+    left_on = date_field("Date they left (optional)", "The date they left", "the date they left", required=False,
                     hint="Leave blank for today")
-    reason = _textarea("Why do they leave the cohort?", "Explain why the young person leaves the cohort")
+    reason = textarea_field("Why do they leave the cohort?", "Explain why the young person leaves the cohort")
 
     def parts(self):
-        return [_date_layout("left_on"), Field.textarea("reason", rows=3)]
+        return [date_layout("left_on"), Field.textarea("reason", rows=3)]
 
 
 class ReviewForm(CohortsForm):
@@ -166,8 +166,8 @@ class ReviewForm(CohortsForm):
     submit = "Record the review"
     idempotent = True
 
-    held_on = _date("Date of the review", "The review date", "the date of the review")
-    summary = _textarea("Summary", "Summarise the review", rows=5)
+    held_on = date_field("Date of the review", "The review date", "the date of the review")
+    summary = textarea_field("Summary", "Summarise the review", rows=5)
 
     def __init__(self, *args, member, acting, **kwargs):
         self.member, self.acting = member, acting
@@ -186,16 +186,16 @@ class ReviewForm(CohortsForm):
         self.fields["tier_decision"] = _tier_field(cohort.tier_model, "Tier decided")
         self.fields["tier_decision"].error_messages["required"] = "Select the tier the review decided"
         self.fields["tier_decision"].help_text = f"They are in tier {member.tier} now: select it to keep them there"
-        self.fields["next_review_on"] = _date(
+        self.fields["next_review_on"] = date_field(
             "Next review (optional)", "The next review date", "the date of the next review", required=False,
             hint=f"Leave blank for {cohort.review_weeks} weeks after this review",
         )
         self.order("held_on", "attendees", "summary", "tier_decision", "next_review_on")
 
     def parts(self):
-        return [_date_layout("held_on"), Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
+        return [date_layout("held_on"), Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
                 Field.textarea("summary", rows=5), Field.radios("tier_decision", legend_size=Size.SMALL),
-                _date_layout("next_review_on")]
+                date_layout("next_review_on")]
 
     def attendees(self):
         return [self.attendee_choices[pk] for pk in self.cleaned_data.get("attendees") or ()]
@@ -210,7 +210,7 @@ class PlanActionForm(CohortsForm):
                                error_messages={"required": "Select which of the four Ps the action is for"})
     description = forms.CharField(label="Action", max_length=300, error_messages={
         "required": "Describe the action", "max_length": "Describe the action in 300 characters or fewer"})
-    due_on = _date("Due by", "The due date", "the date the action is due")
+    due_on = date_field("Due by", "The due date", "the date the action is due")
 
     def __init__(self, *args, member, acting, **kwargs):
         self.member, self.acting = member, acting
@@ -224,7 +224,7 @@ class PlanActionForm(CohortsForm):
 
     def parts(self):
         return [Field.radios("strand", legend_size=Size.SMALL, inline=True), Field.text("description"),
-                Field.select("owner"), _date_layout("due_on")]
+                Field.select("owner"), date_layout("due_on")]
 
     def owner(self):
         return self.owners.get(self.cleaned_data.get("owner"))

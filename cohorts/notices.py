@@ -6,9 +6,7 @@ notice names the cohort and the member's number, never the young person.
 
 from django.urls import reverse
 
-
-def _d(day):
-    return f"{day:%-d %B %Y}"
+from core.clock import long_date
 
 
 def review_due(member, *, late):
@@ -16,6 +14,7 @@ def review_due(member, *, late):
     return {
         "subject": f"Cohort review {'overdue' if late else 'due today'}: {member.cohort.name}, member {member.pk}"[:200],
         "body": (f"The review of member {member.pk} of the cohort {member.cohort.name} "
-                 f"{'was due on' if late else 'is due today,'} {_d(member.next_review_on)}. Record it on the member's page."),
+                 f"{'was due on' if late else 'is due today,'} {long_date(member.next_review_on)}. "
+                 "Record it on the member's page."),
         "url": reverse("cohort-member", args=[member.pk]),
     }

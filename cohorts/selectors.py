@@ -7,12 +7,11 @@ view of the young person; so is a cohort's page (one event for the cohort) and a
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from core import clock
+from core.numbers import whole_number
 from partners import access, audit
 from partners.models import Organisation, OrganisationKind
-from partners.numbers import whole_number
-from referrals import rules as referral_rules
 from referrals.models import Referral, YoungPerson
 
 from . import rules
@@ -21,10 +20,6 @@ from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
 # Who may lead or join a cohort: the VRU and the partner agencies; schools take part through those agencies.
 COHORT_KINDS = (OrganisationKind.VRU, OrganisationKind.POLICE, OrganisationKind.YOS, OrganisationKind.VOLUNTARY,
                 OrganisationKind.LOCAL_AUTHORITY)
-
-
-def today_in_london(now=None):
-    return referral_rules.london_date(now or timezone.now())
 
 
 def _count(queryset):
@@ -42,7 +37,7 @@ def _partners():
 
 def cohorts_for(acting, *, today=None):
     """The cohorts this organisation may see (all for the VRU), by name, each with its member and review counts."""
-    today = today or today_in_london()
+    today = today or clock.today()
     open_members = CohortMembership.objects.filter(cohort_id=OuterRef("pk"), left_on__isnull=True)
     return (
         access.visible(acting, Cohort.objects.select_related("lead_organisation").prefetch_related(_partners()))
@@ -80,7 +75,7 @@ def cohort_page(acting, pk, *, today=None):
 
     Viewing it shows young people's names, so it is audited (one event for the cohort).
     """
-    today = today or today_in_london()
+    today = today or clock.today()
     item = access.get_visible_or_404(
         acting, Cohort.objects.select_related("lead_organisation", "created_by").prefetch_related(_partners()), pk=pk
     )

@@ -14,12 +14,13 @@ import functools
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import clock
+from core.clock import long_date
 from notifications.models import Notification
 from notifications.services import notify
 from partners import access, audit
 from partners.idempotency import once
 from partners.models import Area, Membership, Role
-from referrals import rules as referral_rules
 from referrals.models import YoungPerson
 
 from . import notices, rules, selectors
@@ -28,14 +29,6 @@ from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
 A = audit.AuditAction
 COHORT_KINDS = selectors.COHORT_KINDS
 # Who, in the organisation owning a plan action, may update its status.
-
-
-def _today(now):
-    return referral_rules.london_date(now)
-
-
-def _d(day):
-    return f"{day:%-d %B %Y}"
 
 
 def _text(value):
@@ -56,7 +49,7 @@ def _tier_problem(model, tier):
 
 def _open(member):
     if not member.is_open:
-        raise ValidationError(f"This young person left the cohort on {_d(member.left_on)}: add them again to change this.",
+        raise ValidationError(f"This young person left the cohort on {long_date(member.left_on)}: add them again to change this.",
                               code="left")
 
 
@@ -131,7 +124,7 @@ def add_member(acting, cohort, *, young_person, tier, lead_agency, reason, now, 
     """
     acting = _manager(acting)
     item = selectors.cohort(acting, cohort, for_update=True)  # serialises adds to one cohort
-    today = _today(now)
+    today = clock.today(now)
     joined_on = joined_on or today
     reason = _text(reason)
     organisations = selectors.cohort_organisations(item)
@@ -202,7 +195,7 @@ def remove_member(acting, membership, *, reason, now, left_on=None):
     acting = _manager(acting)
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
-    today = _today(now)
+    today = clock.today(now)
     left_on = left_on or today
     reason = _text(reason)
     problems = {}
@@ -211,7 +204,7 @@ def remove_member(acting, membership, *, reason, now, left_on=None):
     if left_on > today:
         problems["left_on"] = "The date they left must be today or in the past"
     elif left_on < member.joined_on:
-        problems["left_on"] = f"The date they left must be on or after they joined, {_d(member.joined_on)}"
+        problems["left_on"] = f"The date they left must be on or after they joined, {long_date(member.joined_on)}"
     if problems:
         raise ValidationError(problems)
     member.left_on, member.left_reason, member.next_review_on = left_on, reason, None
@@ -236,7 +229,7 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
     cohort = member.cohort
-    today = _today(now)
+    today = clock.today(now)
     summary = _text(summary)
     attendees = {o.pk: o for o in attendees or () if o is not None}
     latest = member.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
@@ -246,9 +239,9 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     elif held_on > today:
         problems["held_on"] = "The review date must be today or in the past"
     elif held_on < member.joined_on:
-        problems["held_on"] = f"The review date must be on or after the young person joined, {_d(member.joined_on)}"
+        problems["held_on"] = f"The review date must be on or after the young person joined, {long_date(member.joined_on)}"
     elif latest is not None and held_on < latest:
-        problems["held_on"] = f"A later review is already recorded ({_d(latest)}): enter a date on or after it"
+        problems["held_on"] = f"A later review is already recorded ({long_date(latest)}): enter a date on or after it"
     if not attendees:
         problems["attendees"] = "Select the organisations that attended"
     elif any(not o.active for o in attendees.values()):
@@ -270,7 +263,7 @@ def record_review(acting, membership, *, held_on, summary, tier_decision, now, a
     fields = ["next_review_on"]
     if tier_decision != member.tier:
         _history(member, acting, TierChange.Kind.CHANGED, from_tier=member.tier, to_tier=tier_decision, now=now,
-                 review=review, reason=f"Decided at the review of {_d(held_on)}")
+                 review=review, reason=f"Decided at the review of {long_date(held_on)}")
         member.tier = tier_decision
         fields.append("tier")
     member.next_review_on = next_review_on
@@ -289,7 +282,7 @@ def add_plan_action(acting, membership, *, strand, description, owner, due_on, n
     acting = _manager(acting)
     member = selectors.membership(acting, membership, for_update=True)
     _open(member)
-    today = _today(now)
+    today = clock.today(now)
     description = _text(description)
     owners = {o.pk for o in selectors.action_owners(member.cohort, acting)}
     problems = {}
@@ -355,7 +348,7 @@ def flag_due_reviews(*, now):
     run tells nobody again (the notification's key is unique per user). The message names the cohort and the
     member's number, never the young person.
     """
-    today = _today(now)
+    today = clock.today(now)
     due = list(selectors.reviews_due(today).select_related("cohort__created_by"))
     managers = {}
     for row in Membership.objects.filter(organisation_id__in={m.cohort.lead_organisation_id for m in due},

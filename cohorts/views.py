@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import clock
+from core.web import apply_errors, flash_error
 from partners import access, audit
-from partners.web import apply_errors, flash_error
 
 from . import selectors, services
 from .forms import ActionStatusForm, AddMemberForm, CohortForm, PlanActionForm, RemoveForm, ReviewForm, SearchForm, TierForm
@@ -39,7 +40,7 @@ def _status(form):
 @login_required
 def cohort_list(request):
     acting = _reader(request)
-    day = selectors.today_in_london()
+    day = clock.today()
     page = Paginator(selectors.cohorts_for(acting, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cohorts/list.html", {"page": page, "can_manage": access.can(acting, "manage_cohorts")})
 
@@ -104,7 +105,7 @@ def add_member(request, pk):
 def member(request, pk):
     acting = _reader(request)
     item = selectors.member_detail(acting, pk)
-    day = selectors.today_in_london()
+    day = clock.today()
     plan = selectors.plan_by_strand(item, day)
     for part in plan:
         for action in part["actions"]:

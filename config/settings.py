@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "jobs",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -89,15 +90,16 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partners.context_processors.portal",
+                "web.context_processors.portal",
             ],
         },
     },
 ]
 
-VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "config.sqlite"  # the same backend, which makes var/ on first connecting
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Our queries are short or aggregate once over indexed rows: PostgreSQL's JIT compiler spends 200-400 ms
@@ -193,9 +195,8 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
+    # Its folders are made when a worker, beat or a sender starts (config/celery.py), not here.
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),

@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
-    path("", include("jobs.urls")),
+    path("", include("web.urls")),
     path("", include("outcomes.urls")),
     path("", include("reporting.urls")),
     path("", include("cohorts.urls")),
@@ -16,6 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "config.errors.forbidden"
-handler404 = "config.errors.not_found"
-handler500 = "config.errors.server_error"
+handler403 = "core.error_pages.forbidden"
+handler404 = "core.error_pages.not_found"
+handler500 = "core.error_pages.server_error"

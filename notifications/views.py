@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.numbers import is_ascii_number
 from partners.access import require_capability
-from partners.numbers import is_ascii_number
 
 from . import selectors, services
 

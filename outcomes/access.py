@@ -1,12 +1,17 @@
-"""What a person may do to a diversion case or an intervention, in the terms of partners.access.
+"""What a person may see of diversion cases, interventions and programmes, and do to them, in the terms of
+partners.access.
 
-Each rule reads only the acting person and the record's own fields (which organisation leads the case, which
+Registered with partners.access when the app is ready (outcomes/apps.py). Scopes: a case also shows its young
+person to the lead agency and the force, a condition OR-ed into the young person's scope (referrals/access.py).
+Rules: each reads only the acting person and the record's own fields (which organisation leads the case, which
 police organisation decided it, who proposed the breach), so a page may ask for every button at no query.
-Registered with partners.access.register_rule when the app is ready: services call access.require_to, pages and
-serializers access.may. Whether the case's status allows the step is the state machine's (rules.next_status).
+Services call access.require_to, pages and serializers access.may. Whether the case's status allows the step is
+the state machine's (rules.next_status).
 """
 
-from partners.access import can
+from django.db.models import Exists, OuterRef, Q
+
+from partners.access import Acting, Scope, can
 
 from . import rules
 
@@ -74,4 +79,35 @@ RULES = {
                                    "police decision makers of the case can change its conditions."),
     "outcomes.police_decide": (police_decide, "Only the police organisation that made the decision can do this."),
     "outcomes.record_work": (record_work, "Only the organisation that delivers this intervention records its work."),
+}
+
+
+# --- Which records an organisation sees ------------------------------------------------------------
+
+
+def _young_person_in_case_of(a: Acting) -> Q:
+    from .models import DiversionCase
+
+    cases = DiversionCase.objects.filter(young_person_id=OuterRef("pk"))
+    return Q(Exists(cases.filter(lead_organisation_id=a.organisation.pk))) | Q(
+        Exists(cases.filter(police_organisation_id=a.organisation.pk)))
+
+
+def _vru(a: Acting) -> bool:
+    return a.is_vru
+
+
+SCOPES = {
+    "outcomes.programme": Scope(everything=_vru, own=lambda a: Q(owner_id=a.organisation.pk)),
+    # Diversion cases: the lead agency and the police organisation that made the decision; never a school.
+    "outcomes.diversioncase": Scope(
+        everything=_vru,
+        own=lambda a: Q(lead_organisation_id=a.organisation.pk) | Q(police_organisation_id=a.organisation.pk),
+    ),
+    "outcomes.intervention": Scope(everything=_vru, own=lambda a: Q(organisation_id=a.organisation.pk)),
+}
+
+# Conditions OR-ed into other apps' scopes.
+EXTENSIONS = {
+    "referrals.youngperson": _young_person_in_case_of,
 }

@@ -3,7 +3,7 @@
 Thin, as referrals/api.py: serializers parse and present; every read goes through `outcomes.selectors`
 (or `partners.access` directly where no selector fits), every write through `outcomes.services`, exactly
 as the pages do. The caller is `request.acting` (a token acts for its organisation only). The error
-answers are referrals.api's: a service's ValidationError is 400 with field errors (non_field_errors when
+answers are core.api's: a service's ValidationError is 400 with field errors (non_field_errors when
 no field is to blame, e.g. a transition the case's status does not allow), PermissionDenied 403 (a role
 that may not do this at all), access.NotFound 404 (not yours, or not there: one answer for both).
 
@@ -18,7 +18,6 @@ from django.db import IntegrityError
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
@@ -28,10 +27,22 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core import clock
+from core.api import (
+    IDEMPOTENCY_HEADER,
+    ApiViewSet,
+    Conflict,
+    NamedEnumField,
+    OrganisationSummarySerializer,
+    PersonSummarySerializer,
+    as_api_error,
+    created_status,
+    idempotency_key,
+    key_parameter,
+)
 from partners import access
-from referrals import rules as referral_rules
+from partners.api_auth import capability
 from referrals import selectors as referral_selectors
-from referrals.api import IDEMPOTENCY_HEADER, ApiViewSet, Conflict, _idempotency_key, as_api_error, capability
 from referrals.models import Allocation, Area, Ethnicity, Sex, YoungPerson
 
 from . import rules, selectors, services
@@ -53,34 +64,6 @@ from .models import (
 )
 
 # --- Named enums ------------------------------------------------------------------------------
-
-
-class NamedEnumField(serializers.ChoiceField):
-    """A ChoiceField whose OpenAPI enum is a component of its own name.
-
-    drf-spectacular names enums after their field and warns (which fails `--fail-on-warn`) when one
-    field name, like "status" or "kind", carries different choice sets in several components: a
-    referral's status, a case's, an intervention's and a condition's are all "status".
-    """
-
-    def __init__(self, *, enum_name, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(**kwargs)
-
-
-class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedEnumField
-
-    def get_name(self):
-        return self.target.enum_name
-
-    def map_serializer_field(self, auto_schema, direction):
-        choices = self.target.choices
-        return {
-            "type": "string",
-            "enum": list(choices),
-            "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.items()),
-        }
 
 
 def case_status_field(**kwargs):
@@ -163,18 +146,6 @@ class OutcomeCodeViewSet(ReferenceViewSet):
 
 
 # --- Shared parts of cases and interventions ----------------------------------------------------
-
-
-class OrganisationSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
-class PersonSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    given_name = serializers.CharField(read_only=True)
-    family_name = serializers.CharField(read_only=True)
-    date_of_birth = serializers.DateField(read_only=True)
 
 
 class OffenceSummarySerializer(serializers.Serializer):
@@ -335,19 +306,6 @@ class InterventionStartSerializer(serializers.Serializer):
     planned_sessions = serializers.IntegerField(help_text="The planned number of sessions: a whole number, 1 to 50.")
 
 
-def _key_parameter(what):
-    return OpenApiParameter(
-        IDEMPOTENCY_HEADER, OpenApiTypes.UUID, OpenApiParameter.HEADER,
-        description=f"A UUID you make for this {what}. Sending it again returns the same {what} (200) instead of "
-                    "making a second one.",
-    )
-
-
-def _created(obj):
-    """201 for a new record; 200 for the same request sent again with its Idempotency-Key."""
-    return http.HTTP_200_OK if getattr(obj, "repeated", False) else http.HTTP_201_CREATED
-
-
 def _body(serializer_class, http_request, /, **context):
     """The request's body, validated (400 with field errors otherwise), as a dict for a service's keywords."""
     body = serializer_class(data=http_request.data, context=context)
@@ -388,7 +346,7 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
         intervention = selectors.intervention_detail(self.acting, pk)
         return Response(InterventionDetailSerializer(intervention, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=SessionRecordSerializer, parameters=[_key_parameter("session")], responses={
+    @extend_schema(request=SessionRecordSerializer, parameters=[key_parameter("session")], responses={
         201: SessionSerializer, 200: SessionSerializer,
         400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
         403: OpenApiResponse(description="Only the delivering organisation's caseworkers record sessions."),
@@ -397,11 +355,11 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
     def sessions(self, request, pk=None):
         """Record a session (attended, did not attend, cancelled by us). Never edited: correct it instead."""
         intervention = self.get_object()
-        key, body = _idempotency_key(request), _body(SessionRecordSerializer, request)
+        key, body = idempotency_key(request), _body(SessionRecordSerializer, request)
         session = services.record_session(self.acting, intervention, now=timezone.now(), idempotency_key=key, **body)
-        return Response(SessionSerializer(session).data, status=_created(session))
+        return Response(SessionSerializer(session).data, status=created_status(session))
 
-    @extend_schema(request=AssessmentInputSerializer, parameters=[_key_parameter("assessment")], responses={
+    @extend_schema(request=AssessmentInputSerializer, parameters=[key_parameter("assessment")], responses={
         201: AssessmentSerializer, 200: AssessmentSerializer,
         400: OpenApiResponse(description="Field errors, or an intervention that has ended."),
     })
@@ -409,9 +367,9 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
     def assessments(self, request, pk=None):
         """Record a completed assessment (the Checkpoint mandatory assessment meets its condition if in time)."""
         intervention = self.get_object()
-        key, body = _idempotency_key(request), _body(AssessmentInputSerializer, request)
+        key, body = idempotency_key(request), _body(AssessmentInputSerializer, request)
         assessment = services.record_assessment(self.acting, intervention, now=timezone.now(), idempotency_key=key, **body)
-        return Response(AssessmentSerializer(assessment).data, status=_created(assessment))
+        return Response(AssessmentSerializer(assessment).data, status=created_status(assessment))
 
     @extend_schema(
         request=InterventionStartSerializer,
@@ -431,7 +389,7 @@ class InterventionViewSet(mixins.ListModelMixin, ApiViewSet):
     def create(self, request):
         """Start work on an accepted allocation: the young person joins your caseload and the referrer is told."""
         acting = access.require_capability(self.acting, "work_allocations")
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         body = _body(InterventionStartSerializer, request, request=request)
         status = http.HTTP_201_CREATED
         existing = access.visible(acting, Intervention.objects.filter(idempotency_key=key)).first() if key else None
@@ -492,7 +450,7 @@ class SessionViewSet(ApiViewSet):
             return Session.objects.none()
         return Session.objects.filter(intervention__in=access.visible(self.acting, Intervention.objects.all()))
 
-    @extend_schema(request=SessionCorrectionSerializer, parameters=[_key_parameter("correction")], responses={
+    @extend_schema(request=SessionCorrectionSerializer, parameters=[key_parameter("correction")], responses={
         201: SessionSerializer, 200: SessionSerializer,
         400: OpenApiResponse(description="Field errors, or a session already corrected."),
     })
@@ -500,9 +458,9 @@ class SessionViewSet(ApiViewSet):
     def correct(self, request, pk=None):
         """Correct a session: a new session naming this one and why. Only the newest counts toward the conditions."""
         session = self.get_object()
-        key, body = _idempotency_key(request), _body(SessionCorrectionSerializer, request)
+        key, body = idempotency_key(request), _body(SessionCorrectionSerializer, request)
         correction = services.correct_session(self.acting, session, now=timezone.now(), idempotency_key=key, **body)
-        return Response(SessionSerializer(correction).data, status=_created(correction))
+        return Response(SessionSerializer(correction).data, status=created_status(correction))
 
 
 class AssessmentViewSet(ApiViewSet):
@@ -515,7 +473,7 @@ class AssessmentViewSet(ApiViewSet):
             return Assessment.objects.none()
         return Assessment.objects.filter(intervention__in=access.visible(self.acting, Intervention.objects.all()))
 
-    @extend_schema(request=AssessmentCorrectionSerializer, parameters=[_key_parameter("correction")], responses={
+    @extend_schema(request=AssessmentCorrectionSerializer, parameters=[key_parameter("correction")], responses={
         201: AssessmentSerializer, 200: AssessmentSerializer,
         400: OpenApiResponse(description="Field errors, or an assessment already corrected."),
     })
@@ -523,10 +481,10 @@ class AssessmentViewSet(ApiViewSet):
     def correct(self, request, pk=None):
         """Correct an assessment: a new one naming this one and why."""
         assessment = self.get_object()
-        key, body = _idempotency_key(request), _body(AssessmentCorrectionSerializer, request)
+        key, body = idempotency_key(request), _body(AssessmentCorrectionSerializer, request)
         correction = services.correct_assessment(self.acting, assessment, now=timezone.now(), idempotency_key=key,
                                                  **body)
-        return Response(AssessmentSerializer(correction).data, status=_created(correction))
+        return Response(AssessmentSerializer(correction).data, status=created_status(correction))
 
 
 # --- Diversion cases --------------------------------------------------------------------------
@@ -739,10 +697,6 @@ class MissedReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="Why the condition was missed.")
 
 
-def _today():
-    return referral_rules.london_date(timezone.now())
-
-
 CASE_ERRORS = {
     400: OpenApiResponse(description="Field errors, or an action the case's status does not allow (non_field_errors)."),
     403: OpenApiResponse(description="Your role, or your organisation's part in the case, does not allow this."),
@@ -771,7 +725,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         return selectors.cases_for(self.acting)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": _today()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def _respond(self, case, status=http.HTTP_200_OK, headers=None):
         """The case as its detail, through the caller's scoped list (the write was audited, this is not a second view)."""
@@ -802,7 +756,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         case = selectors.case_detail(self.acting, pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=CaseCreateSerializer, parameters=[_key_parameter("case")], responses={
+    @extend_schema(request=CaseCreateSerializer, parameters=[key_parameter("case")], responses={
         201: CaseDetailSerializer,
         200: OpenApiResponse(CaseDetailSerializer, description="Already started with this key."),
         400: OpenApiResponse(description='Field errors; an ineligible case has "eligibility": the reasons, one per failed rule.'),
@@ -811,12 +765,12 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
     def create(self, request):
         """Start a case (police decision makers): the contract, its conditions and the lead agency's intervention."""
         acting = access.require_capability(self.acting, "decide_diversion")
-        key, now = _idempotency_key(request), timezone.now()
+        key, now = idempotency_key(request), timezone.now()
         existing = selectors.case_started_with_key(acting, key, now=now) if key is not None else None
         if existing is not None:
             return self._respond(existing)
         data = _body(CaseCreateSerializer, request, request=request)
-        data.setdefault("start_date", _today())
+        data.setdefault("start_date", clock.today())
         try:
             case = services.start_case(acting, now=now, idempotency_key=key, **data)
         except DjangoValidationError as error:
@@ -869,12 +823,12 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         body = _body(FurtherChanceSerializer, request, case=case)
         return self._respond(services.further_chance(self.acting, case, now=timezone.now(), **body))
 
-    @_case_action(ReoffenceSerializer, parameters=[_key_parameter("further offence")])
+    @_case_action(ReoffenceSerializer, parameters=[key_parameter("further offence")])
     @action(detail=True, methods=["post"])
     def reoffence(self, request, pk=None):
         """A further offence during the contract: "no further offending" is missed at once and the case is at risk."""
         case = self.get_object()
-        key, body = _idempotency_key(request), _body(ReoffenceSerializer, request)
+        key, body = idempotency_key(request), _body(ReoffenceSerializer, request)
         return self._respond(services.record_reoffence(self.acting, case, now=timezone.now(), idempotency_key=key,
                                                        **body))
 
@@ -909,7 +863,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
                                                             **_body(PoliceOutcomeInputSerializer, request)))
 
 
-    @extend_schema(request=ConditionInputSerializer, parameters=[_key_parameter("condition")], responses={
+    @extend_schema(request=ConditionInputSerializer, parameters=[key_parameter("condition")], responses={
         201: ConditionSerializer, 200: OpenApiResponse(ConditionSerializer, description="Already added with this key."),
         **CASE_ERRORS,
     })
@@ -917,7 +871,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
     def conditions(self, request, pk=None):
         """Add a further condition: the case's police decision makers or the lead agency. At most 5 a contract."""
         case = self.get_object()
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         existing = selectors.condition_added_with_key(case, key) if key is not None else None
         if existing is not None:
             return Response(ConditionSerializer(existing).data)
@@ -991,4 +945,4 @@ class ReturnToPoliceViewSet(mixins.ListModelMixin, ApiViewSet):
         return selectors.returned_to_police_inbox(self.acting)  # 403 for any other role
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": _today()}
+        return {**super().get_serializer_context(), "today": clock.today()}

@@ -19,10 +19,11 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from core import clock
+from core.clock import LONDON
 from partners.access import acting_for, visible
 from referrals.demo import ETHNICITIES, FAMILY, GIVEN
 from referrals.models import Allocation, YoungPerson
-from referrals.rules import LONDON, london_date
 
 from . import reference_data, rules, services
 from .models import Assessment, Attendance, Condition, DiversionCase, Intervention, Offence, Pathway, Programme
@@ -105,7 +106,7 @@ class _Seeder:
     def __init__(self, orgs, users):
         self.rng = random.Random(2026)
         self.now = timezone.now()
-        self.today = london_date(self.now)
+        self.today = clock.today(self.now)
         self.latest = self.today - timedelta(days=1)  # scripted work happens up to yesterday
         self.orgs = orgs
         self.police = acting_for(users[DECISION_MAKER])
@@ -171,8 +172,8 @@ class _Seeder:
         acting = self.caseworkers[org]
         owned = [p for (owner, _), p in self.programmes.items() if owner == org]
         programme = next((p for p in owned if p.name == allocation.programme), owned[0])
-        allocated = london_date(allocation.allocated_at)
-        started = max(allocated, min(_weekday(london_date(allocation.accepted_at) + timedelta(days=self.rng.randint(1, 3))),
+        allocated = clock.today(allocation.allocated_at)
+        started = max(allocated, min(_weekday(clock.today(allocation.accepted_at) + timedelta(days=self.rng.randint(1, 3))),
                                      self.latest))
         intervention = services.start_intervention(acting, allocation, programme=programme, started_on=started,
                                                    planned_sessions=programme.expected_sessions, now=self.when(started, 9))
@@ -181,7 +182,7 @@ class _Seeder:
         expected = programme.expected_sessions
         first = started + timedelta(days=self.rng.randint(2, 5))
         if fate == "completed":
-            last_day = london_date(allocation.referral.closed_at) if allocation.referral.closed_at else None
+            last_day = clock.today(allocation.referral.closed_at) if allocation.referral.closed_at else None
             days = self.session_days(first, expected, last_day)
             pattern = [Attendance.ATTENDED] * len(days)
             if len(days) > 3:

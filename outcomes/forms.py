@@ -1,61 +1,27 @@
 """Forms of the outcomes pages: interventions (sessions, assessments, completion), diversion cases and their actions.
 
 The forms check what a person typed (a real date, a choice from the list); the services decide whether it is
-allowed and say why not, and the views put those messages on the form (partners.web.apply_errors). Each form
+allowed and say why not, and the views put those messages on the form (core.web.apply_errors). Each form
 has its own id prefix, so several can share a page without two inputs having the same id; field names match the
 keys of the services' ValidationErrors, so a service's message lands next to the field it is about.
 """
 
 from crispy_forms_gds.layout import ConditionalRadios, Field, Size
 from django import forms
-from django.utils import timezone
 
-from partners.forms_base import GovukForm
+from core.forms import PrefixedForm, date_field, date_layout, textarea_field
 from partners.models import Organisation
-from referrals import rules as referral_rules
-from referrals.forms_referrer import GovukDateField, Reveal
+from referrals.forms_referrer import Reveal
 
 from . import selectors
 from .models import Assessment, Attendance
 from .services import LEAD_KINDS
 
-DATE_HINT = "For example, 24 11 2026"
 YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def today():
-    return referral_rules.london_date(timezone.now())
-
-
-def _date(label, noun, what, required=True, hint=DATE_HINT):
-    return GovukDateField(label=label, noun=noun, help_text=hint, required=required, required_message=f"Enter {what}")
 
 
 def _text(label, message, **kwargs):
     return forms.CharField(label=label, error_messages={"required": message}, **kwargs)
-
-
-def _textarea(label, message, required=True, rows=3):
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), max_length=5000, required=required,
-                           error_messages={"required": message,
-                                           "max_length": "Write 5,000 characters or fewer"})
-
-
-def _date_layout(name):
-    return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
-
-
-class _Form(GovukForm):
-    """A form with its own id prefix (`id_prefix`), so two forms on one case page never share an id."""
-
-    id_prefix = "form"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
-        self.button_name = self.id_prefix
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # the textarea's maxlength would cut text silently; the message says why
-            field.widget.attrs.pop("maxlength", None)
 
 
 # --- Interventions ------------------------------------------------------------------------------------------
@@ -70,21 +36,21 @@ def _attendance_layout():
     )
 
 
-class SessionForm(_Form):
+class SessionForm(PrefixedForm):
     id_prefix = "session"
     conditional_radios = ("attendance",)
     submit = "Record session"
     idempotent = True
 
-    held_on = _date("Date of the session", "The session date", "the date of the session")
+    held_on = date_field("Date of the session", "The session date", "the date of the session")
     attendance = forms.ChoiceField(label="Did the young person attend?", choices=Attendance.choices, widget=forms.RadioSelect,
                                    error_messages={"required": "Select whether the young person attended"})
-    reason = _textarea("Why did they not attend?", "", required=False)
-    next_session_on = _date("Next session (optional)", "The next session date", "the date of the next session",
+    reason = textarea_field("Why did they not attend?", "", required=False)
+    next_session_on = date_field("Next session (optional)", "The next session date", "the date of the next session",
                             required=False)
 
     def layout(self):
-        return [_date_layout("held_on"), _attendance_layout(), _date_layout("next_session_on")]
+        return [date_layout("held_on"), _attendance_layout(), date_layout("next_session_on")]
 
     def clean(self):
         data = super().clean()
@@ -97,32 +63,32 @@ class CorrectSessionForm(SessionForm):
     id_prefix = "correct"
     submit = "Record correction"
 
-    correction_reason = _textarea("Why is the session corrected?", "Explain why the session is corrected")
+    correction_reason = textarea_field("Why is the session corrected?", "Explain why the session is corrected")
 
     def layout(self):
-        return [_date_layout("held_on"), _attendance_layout(), Field.textarea("correction_reason", rows=3)]
+        return [date_layout("held_on"), _attendance_layout(), Field.textarea("correction_reason", rows=3)]
 
 
-class AssessmentForm(_Form):
+class AssessmentForm(PrefixedForm):
     id_prefix = "assessment"
     submit = "Record assessment"
     idempotent = True
 
     kind = forms.ChoiceField(label="Type of assessment", choices=Assessment.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select the type of assessment"})
-    completed_on = _date("Completed on", "The assessment date", "the date the assessment was completed")
+    completed_on = date_field("Completed on", "The assessment date", "the date the assessment was completed")
 
     def layout(self):
-        return [Field.radios("kind", legend_size=Size.SMALL), _date_layout("completed_on")]
+        return [Field.radios("kind", legend_size=Size.SMALL), date_layout("completed_on")]
 
 
 # --- A case's actions --------------------------------------------------------------------------------------
 
 
-class ReasonForm(_Form):
+class ReasonForm(PrefixedForm):
     """One reason, for an action on a case (propose or confirm a breach, why a condition was missed)."""
 
-    reason = _textarea("Reason", "Give a reason")
+    reason = textarea_field("Reason", "Give a reason")
 
     def __init__(self, *args, id_prefix, label, submit, message, **kwargs):
         self.id_prefix, self.submit = id_prefix, submit
@@ -146,14 +112,14 @@ def missed_reason_form(condition, data=None):
                       message="Explain why the condition was missed")
 
 
-class FurtherChanceForm(_Form):
+class FurtherChanceForm(PrefixedForm):
     id_prefix = "chance"
     submit = "Give a further chance"
 
     condition = forms.TypedChoiceField(label="Which condition gets a new due date?", coerce=int, widget=forms.RadioSelect,
                                        error_messages={"required": "Select one of this case's conditions"})
-    new_due_on = _date("New due date", "The new due date", "the new due date")
-    reason = _textarea("Why is a further chance given?", "Explain why a further chance is given")
+    new_due_on = date_field("New due date", "The new due date", "the new due date")
+    reason = textarea_field("Why is a further chance given?", "Explain why a further chance is given")
 
     def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,27 +128,27 @@ class FurtherChanceForm(_Form):
         ]
 
     def layout(self):
-        return [Field.radios("condition", legend_size=Size.SMALL), _date_layout("new_due_on"), Field.textarea("reason", rows=3)]
+        return [Field.radios("condition", legend_size=Size.SMALL), date_layout("new_due_on"), Field.textarea("reason", rows=3)]
 
 
-class ReoffenceForm(_Form):
+class ReoffenceForm(PrefixedForm):
     id_prefix = "reoffence"
     submit = "Record the further offence"
     idempotent = True
 
-    offence_date = _date("Date of the further offence", "The offence date", "the date of the further offence")
+    offence_date = date_field("Date of the further offence", "The offence date", "the date of the further offence")
     crime_reference = _text("Crime reference of the further offence", "Enter the crime reference of the further offence",
                             max_length=40)
 
     def layout(self):
-        return [_date_layout("offence_date"), Field.text("crime_reference", field_width=20)]
+        return [date_layout("offence_date"), Field.text("crime_reference", field_width=20)]
 
 
 def _outcome_choices(closing_only):
     return [("", "Choose an outcome")] + [(o.code, str(o)) for o in selectors.outcome_codes(closing_only=closing_only)]
 
 
-class CloseForm(_Form):
+class CloseForm(PrefixedForm):
     id_prefix = "close"
     submit = "Close the case"
 
@@ -196,12 +162,12 @@ class CloseForm(_Form):
         return [Field.select("outcome_code")]
 
 
-class OutcomeForm(_Form):
+class OutcomeForm(PrefixedForm):
     id_prefix = "outcome"
     submit = "Record the police outcome"
 
     outcome_code = forms.ChoiceField(label="Police outcome", error_messages={"required": "Select an outcome code"})
-    notes = _textarea("Notes (optional)", "", required=False)
+    notes = textarea_field("Notes (optional)", "", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,9 +7,10 @@ journey. The services decide what is allowed; these forms check what was typed.
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from core.forms import PrefixedForm, date_field, date_layout
 from partners.models import Area
 from referrals import validators
-from referrals.forms_referrer import _ethnicity_choices
+from referrals.forms_referrer import ethnicity_choices
 from referrals.models import Sex
 
 from . import rules, selectors
@@ -19,9 +20,6 @@ from .forms import (
     YES_NO,
     OffenceChoice,
     PathwayChoice,
-    _date,
-    _date_layout,
-    _Form,
     _text,
     lead_agencies,
 )
@@ -34,14 +32,14 @@ def _radios(name, **kwargs):
     return Field.radios(name, legend_size=Size.SMALL, **kwargs)
 
 
-class CrimeForm(_Form):
+class CrimeForm(PrefixedForm):
     id_prefix = "crime"
 
     crime_reference = _text("Crime reference", "Enter the crime reference", max_length=40,
                             help_text="As it is on the crime record, for example 20/000123/26")
     offence = OffenceChoice(label="Offence", queryset=selectors.offences(), empty_label="Choose the offence",
                             error_messages={"required": "Select the offence", "invalid_choice": "Select the offence"})
-    offence_date = _date("When was the offence committed?", "The offence date", "the offence date")
+    offence_date = date_field("When was the offence committed?", "The offence date", "the offence date")
     pathway = PathwayChoice(label="Which pathway?", queryset=selectors.pathways(), widget=forms.RadioSelect,
                             empty_label=None,
                             error_messages={"required": "Select the pathway: Outcome 22 or Checkpoint",
@@ -49,10 +47,10 @@ class CrimeForm(_Form):
 
     def layout(self):
         return [Field.text("crime_reference", field_width=20, autocomplete="off", spellcheck="false"),
-                Field.select("offence"), _date_layout("offence_date"), _radios("pathway")]
+                Field.select("offence"), date_layout("offence_date"), _radios("pathway")]
 
 
-class SearchForm(_Form):
+class SearchForm(PrefixedForm):
     """Find a young person already known to the portal (among those this decision maker may see)."""
 
     id_prefix = "search"
@@ -60,21 +58,21 @@ class SearchForm(_Form):
 
     name = _text("Name", "Enter the young person's first or last name", max_length=100,
                  help_text="First or last name, or both")
-    date_of_birth = _date("Date of birth", "Date of birth", "the young person's date of birth", hint=BIRTH_HINT)
+    date_of_birth = date_field("Date of birth", "Date of birth", "the young person's date of birth", hint=BIRTH_HINT)
 
     def layout(self):
-        return [Field.text("name", field_width=20, autocomplete="off", spellcheck="false"), _date_layout("date_of_birth")]
+        return [Field.text("name", field_width=20, autocomplete="off", spellcheck="false"), date_layout("date_of_birth")]
 
 
-class NewPersonForm(_Form):
+class NewPersonForm(PrefixedForm):
     id_prefix = "person"
 
     given_name = _text("First name", PERSON_MESSAGES["given_name"], max_length=100)
     family_name = _text("Last name", PERSON_MESSAGES["family_name"], max_length=100)
-    date_of_birth = _date("Date of birth", "Date of birth", "the young person's date of birth", hint=BIRTH_HINT)
+    date_of_birth = date_field("Date of birth", "Date of birth", "the young person's date of birth", hint=BIRTH_HINT)
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect,
                             error_messages={"required": PERSON_MESSAGES["sex"]})
-    ethnicity = forms.ChoiceField(label="Ethnic group (optional)", choices=_ethnicity_choices, required=False)
+    ethnicity = forms.ChoiceField(label="Ethnic group (optional)", choices=ethnicity_choices, required=False)
     postcode = forms.CharField(label="Home postcode (optional)", max_length=10, required=False,
                                validators=[validators.validate_postcode])
     area = forms.ChoiceField(label="Local authority area where they live", choices=[("", "Choose an area"), *Area.choices],
@@ -87,7 +85,7 @@ class NewPersonForm(_Form):
     def layout(self):
         return [Field.text("given_name", field_width=20, autocomplete="off", spellcheck="false"),
                 Field.text("family_name", field_width=20, autocomplete="off", spellcheck="false"),
-                _date_layout("date_of_birth"), _radios("sex", inline=True), Field.select("ethnicity"),
+                date_layout("date_of_birth"), _radios("sex", inline=True), Field.select("ethnicity"),
                 Field.text("postcode", field_width=10, autocomplete="off"), Field.select("area")]
 
     def clean_date_of_birth(self):
@@ -102,7 +100,7 @@ def _yes_no(label, name):
                              error_messages={"required": FACT_MESSAGES[name]})
 
 
-class FactsForm(_Form):
+class FactsForm(PrefixedForm):
     """Checkpoint's questions: each must be answered; none is taken to be No."""
 
     id_prefix = "facts"
@@ -118,7 +116,7 @@ class FactsForm(_Form):
                 _radios("sufficient_evidence", inline=True), _radios("history")]
 
 
-class ContractForm(_Form):
+class ContractForm(PrefixedForm):
     """The lead agency and the contract. A blank length or number of sessions means the pathway's standard."""
 
     id_prefix = "contract"
@@ -128,7 +126,7 @@ class ContractForm(_Form):
         help_text="The youth offending service, voluntary sector or local authority organisation that does the work",
         error_messages={"required": "Select the lead agency", "invalid_choice": "Select the lead agency"},
     )
-    start_date = _date("When does the contract start?", "The start date", "the start date")
+    start_date = date_field("When does the contract start?", "The start date", "the start date")
     contract_months = forms.IntegerField(
         label="Contract length in months (optional)", required=False, min_value=1, max_value=24,
         error_messages={"invalid": "Enter the contract length as a whole number of months",
@@ -151,7 +149,7 @@ class ContractForm(_Form):
             f"Leave blank to use the {pathway.name} standard: {sessions} session{'s' if sessions != 1 else ''}")
 
     def layout(self):
-        return [Field.select("lead_organisation"), _date_layout("start_date"),
+        return [Field.select("lead_organisation"), date_layout("start_date"),
                 Field.text("contract_months", field_width=3, inputmode="numeric"),
                 Field.text("sessions", field_width=3, inputmode="numeric")]
 
@@ -164,7 +162,7 @@ class ContractForm(_Form):
         return data
 
 
-class DeadlineForm(_Form):
+class DeadlineForm(PrefixedForm):
     id_prefix = "deadline"
 
     acknowledge = forms.BooleanField(
@@ -184,7 +182,7 @@ class ProgrammeChoice(forms.ModelChoiceField):
         return obj.name
 
 
-class ProgrammeForm(_Form):
+class ProgrammeForm(PrefixedForm):
     id_prefix = "choose"  # not "programme": the Continue button is named after the prefix, and would shadow the field
 
     programme = ProgrammeChoice(label="Which programme will the young person attend?", queryset=None,
@@ -200,7 +198,7 @@ class ProgrammeForm(_Form):
         return [_radios("programme")]
 
 
-class ExtraConditionForm(_Form):
+class ExtraConditionForm(PrefixedForm):
     """One further condition; the page lists the standard ones and those added so far."""
 
     id_prefix = "extra"
@@ -210,14 +208,14 @@ class ExtraConditionForm(_Form):
         label="What must the young person do?", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Describe the condition", "max_length": "Describe the condition in 300 characters or fewer"},
     )
-    due_on = _date("When is it due?", "The due date", "the date the condition is due")
+    due_on = date_field("When is it due?", "The due date", "the date the condition is due")
 
     def __init__(self, *args, start, end, **kwargs):
         self.start, self.end = start, end
         super().__init__(*args, **kwargs)
 
     def layout(self):
-        return [Field.textarea("description", rows=3, label_size=Size.SMALL), _date_layout("due_on")]
+        return [Field.textarea("description", rows=3, label_size=Size.SMALL), date_layout("due_on")]
 
     def clean_due_on(self):
         due = self.cleaned_data.get("due_on")

@@ -9,12 +9,13 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from .forms import _date, _date_layout, _Form, _textarea
+from core.forms import PrefixedForm, date_field, date_layout, textarea_field
+
 from .models import InterventionStatus
 from .services import MAX_PLANNED_SESSIONS, NOTE_MESSAGES
 
 
-class StartWorkForm(_Form):
+class StartWorkForm(PrefixedForm):
     id_prefix = "start"
     submit = "Start work"
 
@@ -22,7 +23,7 @@ class StartWorkForm(_Form):
         label="Which programme is the young person starting?", coerce=int, widget=forms.RadioSelect,
         error_messages={"required": "Select the programme", "invalid_choice": "Select one of your organisation's programmes"},
     )
-    started_on = _date("Start date", "The start date", "the start date")
+    started_on = date_field("Start date", "The start date", "the start date")
     planned_sessions = forms.IntegerField(
         label="Planned number of sessions", min_value=1, max_value=MAX_PLANNED_SESSIONS,
         help_text="How many sessions you plan with this young person. The programme's usual number is shown with it.",
@@ -48,7 +49,7 @@ class StartWorkForm(_Form):
         ]
 
     def layout(self):
-        return [Field.radios("programme", legend_size=Size.SMALL), _date_layout("started_on"),
+        return [Field.radios("programme", legend_size=Size.SMALL), date_layout("started_on"),
                 Field.text("planned_sessions", field_width=3, inputmode="numeric"), Field("idempotency_key")]
 
     def clean_programme(self):
@@ -66,11 +67,11 @@ ENDINGS = {
 }
 
 
-class EndForm(_Form):
+class EndForm(PrefixedForm):
     """The confirmation page of one ending: the date and a required outcome note."""
 
-    on = _date("Date it ended", "The date", "the date it ended")
-    note = _textarea("Outcome note", "Write an outcome note", rows=5)
+    on = date_field("Date it ended", "The date", "the date it ended")
+    note = textarea_field("Outcome note", "Write an outcome note", rows=5)
 
     def __init__(self, *args, ending, **kwargs):
         self.id_prefix = ending
@@ -81,4 +82,4 @@ class EndForm(_Form):
         self.fields["note"].error_messages["required"] = NOTE_MESSAGES[status]
 
     def layout(self):
-        return [_date_layout("on"), Field.textarea("note", rows=5)]
+        return [date_layout("on"), Field.textarea("note", rows=5)]

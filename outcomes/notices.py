@@ -7,11 +7,9 @@ returns the keyword arguments of notifications.services.notify (and of its Messa
 
 from django.urls import reverse
 
+from core.clock import long_date
+
 from . import rules
-
-
-def _d(day):
-    return f"{day:%-d %B %Y}"
 
 
 def _case(pk):
@@ -22,7 +20,7 @@ def case_started(pk, crime_reference, pathway_name, end):
     return {
         "subject": f"Diversion case {pk} ({crime_reference}) has started",
         "body": f"Your organisation is the lead agency for {pathway_name} case {pk}, crime reference {crime_reference}. "
-                f"The contract ends on {_d(end)}.",
+                f"The contract ends on {long_date(end)}.",
         "url": _case(pk),
     }
 
@@ -41,7 +39,7 @@ def breach_proposed(pk, crime_reference, *, at_risk_since=None):
     if at_risk_since is None:
         body = "Confirm the breach or give a further chance in the portal."
     else:
-        body = (f"The case has been at risk since {_d(at_risk_since)} and a missed condition is still not put right. "
+        body = (f"The case has been at risk since {long_date(at_risk_since)} and a missed condition is still not put right. "
                 "Confirm the breach, or give a further chance, in the portal.")
     return {"subject": f"Diversion case {pk} ({crime_reference}): a breach is proposed", "body": body, "url": _case(pk)}
 
@@ -49,7 +47,7 @@ def breach_proposed(pk, crime_reference, *, at_risk_since=None):
 def returned_to_police(pk, crime_reference, deadline):
     return {
         "subject": f"Diversion case {pk} ({crime_reference}) has been returned to police",
-        "body": f"Receive it and record the outcome. The return-to-police deadline is {_d(deadline)}.",
+        "body": f"Receive it and record the outcome. The return-to-police deadline is {long_date(deadline)}.",
         "url": _case(pk),
     }
 
@@ -69,6 +67,6 @@ def closed_as_completed(pk, crime_reference):
 def deadline_near(pk, crime_reference, days, deadline):
     return {
         "subject": f"{days} day{'s' if days != 1 else ''} to the return-to-police deadline of case {pk} ({crime_reference})",
-        "body": f"Police must receive this case by {_d(deadline)} if it is to be prosecuted.",
+        "body": f"Police must receive this case by {long_date(deadline)} if it is to be prosecuted.",
         "url": _case(pk),
     }

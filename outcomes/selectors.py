@@ -24,10 +24,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from core import clock
 from partners import access, audit
-from referrals import rules as referral_rules
 from referrals.models import Referral, Status, YoungPerson
 
 from . import rules
@@ -46,10 +45,6 @@ from .models import (
 )
 
 CASE_RELATED = ("offence", "pathway", "young_person", "lead_organisation", "police_organisation")
-
-
-def _today(today=None):
-    return today or referral_rules.london_date(timezone.now())
 
 
 def _sessions():
@@ -81,7 +76,7 @@ def caseload(acting, *, today=None, ended=None):
     sessions_attended, counting only sessions that have not been corrected.
     """
     acting = access.require_capability(acting, "work_allocations")
-    today = _today(today)
+    today = today or clock.today()
     conditions = Condition.objects.filter(case_id=OuterRef("case_id"))
     pending = conditions.filter(status=rules.PENDING).order_by("due_on")
     live_sessions = Session.objects.filter(intervention_id=OuterRef("pk"), correction__isnull=True)
@@ -114,7 +109,7 @@ def cases_for(acting, *, status=None, today=None):
 
     `time_left` (a timedelta: `.days`) is the time to the return-to-police deadline, for the red badge.
     """
-    today = _today(today)
+    today = today or clock.today()
     queryset = access.visible(acting, DiversionCase.objects.select_related(*CASE_RELATED))
     if status:
         queryset = queryset.filter(status=status)
@@ -183,7 +178,7 @@ def young_person_timeline(acting, young_person):
         acting, Referral.objects.filter(young_person_id__in=ids).exclude(status=Status.DRAFT)
     ).select_related("referring_organisation")
     for referral in referrals:
-        on = referral_rules.london_date(referral.received_at or referral.created_at)
+        on = clock.today(referral.received_at or referral.created_at)
         entries.append({"on": on, "kind": "referral", "obj": referral,
                         "title": f"Referral {referral.reference} from {referral.referring_organisation}",
                         "detail": referral.get_status_display()})
@@ -196,12 +191,12 @@ def young_person_timeline(acting, young_person):
                         "detail": f"{case.offence.name}; contract to {case.end_date:%-d %B %Y}; {case.get_status_display()}"})
         return_to_police = getattr(case, "return_to_police", None)
         if return_to_police is not None:
-            entries.append({"on": referral_rules.london_date(return_to_police.returned_at), "kind": "return_to_police",
+            entries.append({"on": clock.today(return_to_police.returned_at), "kind": "return_to_police",
                             "obj": case,
                             "title": f"Case {case.crime_reference} returned to police", "detail": return_to_police.reason})
         outcome = getattr(case, "police_outcome", None)
         if outcome is not None:
-            entries.append({"on": referral_rules.london_date(outcome.recorded_at), "kind": "outcome", "obj": case,
+            entries.append({"on": clock.today(outcome.recorded_at), "kind": "outcome", "obj": case,
                             "title": f"Case {case.crime_reference} closed: {outcome.outcome}", "detail": outcome.notes})
     interventions = access.visible(acting, Intervention.objects.filter(young_person_id__in=ids)).select_related(
         "programme", "organisation"

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import clock
+from core.clock import long_date
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.idempotency import once
@@ -56,14 +58,6 @@ ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, Interventi
 MAX_PLANNED_SESSIONS = 50
 DEFAULT_PROGRAMME = {"checkpoint": "Knife crime programme", "outcome22": "Diversion programme"}
 PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "postcode", "area")
-
-
-def _today(now):
-    return referral_rules.london_date(now)
-
-
-def _d(day):
-    return f"{day:%-d %B %Y}"
 
 
 def _blank(value):
@@ -224,8 +218,8 @@ def _extra_conditions(extras, standard, start, end):
         elif len(description) > 300:
             problems.append("Describe each further condition in 300 characters or fewer")
         elif due_on is None or not start < due_on <= end:
-            problems.append(f"{description}: the due date must be after the start, {_d(start)}, and on or before "
-                            f"the contract end, {_d(end)}")
+            problems.append(f"{description}: the due date must be after the start, {long_date(start)}, and on or before "
+                            f"the contract end, {long_date(end)}")
         else:
             rows.append({"kind": rules.OTHER, "description": description, "due_on": due_on, "target": None})
     try:
@@ -256,7 +250,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         existing = selectors.case_started_with_key(acting, idempotency_key, now=now)
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     crime_reference = (crime_reference or "").strip()
     problems = {}
     if not crime_reference:
@@ -315,7 +309,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     late = rules.contract_ends_after_deadline(end, deadline)
     if late and not acknowledge_deadline:
         raise ValidationError({"acknowledge_deadline": (
-            f"The contract would end on {_d(end)}, after the return-to-police deadline of {_d(deadline)}. "
+            f"The contract would end on {long_date(end)}, after the return-to-police deadline of {long_date(deadline)}. "
             "Confirm you have seen this to start the case."
         )})
     try:
@@ -332,7 +326,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
             created_at=now,
         )
         audit.record(acting, A.CREATE, young_person, detail={"action": "start_case"})
-    # The case itself lets the lead agency and the force see the young person (partners/access.py).
+    # The case itself lets the lead agency and the force see the young person (outcomes/access.py).
 
     case = DiversionCase.objects.create(
         crime_reference=crime_reference, offence=offence, offence_date=offence_date, young_person=young_person,
@@ -358,8 +352,8 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         young_person=young_person, case=case, organisation=lead_organisation, programme=programme,
         started_on=start_date, planned_sessions=n_sessions, created_at=now,
     )
-    _event(case, K.STARTED, acting, f"{pathway.name} case started: contract {_d(start_date)} to {_d(end)}, "
-           f"return-to-police deadline {_d(deadline)}", now=now,
+    _event(case, K.STARTED, acting, f"{pathway.name} case started: contract {long_date(start_date)} to {long_date(end)}, "
+           f"return-to-police deadline {long_date(deadline)}", now=now,
            detail={"end_date": end.isoformat(), "deadline": deadline.isoformat(), "acknowledged": case.deadline_acknowledged,
                    "intervention": intervention.pk, "programme": programme.pk,
                    **({"idempotency_key": str(idempotency_key)} if idempotency_key is not None else {})})
@@ -404,7 +398,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
         existing = selectors.condition_added_with_key(case, idempotency_key)
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     problems = {}
     if _blank(description):
         problems["description"] = "Describe the condition"
@@ -415,7 +409,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
     elif due_on <= today:
         problems["due_on"] = "The due date must be in the future"
     elif due_on > case.end_date:
-        problems["due_on"] = f"The due date must be on or before the contract end, {_d(case.end_date)}"
+        problems["due_on"] = f"The due date must be on or before the contract end, {long_date(case.end_date)}"
     count = case.conditions.count()
     try:
         rules.check_condition_count(count + 1)
@@ -428,7 +422,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
     detail = {"condition": condition.pk}
     if idempotency_key is not None:
         detail["idempotency_key"] = str(idempotency_key)
-    _event(case, K.CONDITION_ADDED, acting, f"Condition added: {condition.description} (due {_d(due_on)})", now=now,
+    _event(case, K.CONDITION_ADDED, acting, f"Condition added: {condition.description} (due {long_date(due_on)})", now=now,
            detail=detail)
     audit.record(acting, A.UPDATE, case, detail={"action": "add_condition", "condition": condition.pk})
     return condition
@@ -439,7 +433,7 @@ def mark_condition_met(acting, condition, *, on, now):
     """A condition the portal cannot see met by itself (kind "other") is met on a date a person records."""
     acting, case = _condition_case(acting, _case_id(condition))
     condition = _own_condition(case, condition)
-    today = _today(now)
+    today = clock.today(now)
     if condition.kind != rules.OTHER:
         raise ValidationError("This condition follows the sessions and assessments recorded: it cannot be marked met by hand.")
     if condition.met_on is not None:
@@ -449,10 +443,10 @@ def mark_condition_met(acting, condition, *, on, now):
     if on > today:
         raise ValidationError({"on": "The date must be today or in the past"})
     if on < case.start_date:
-        raise ValidationError({"on": f"The date must be on or after the case started, {_d(case.start_date)}"})
+        raise ValidationError({"on": f"The date must be on or after the case started, {long_date(case.start_date)}"})
     condition.met_on = on
     condition.save(update_fields=["met_on"])
-    _event(case, K.CONDITION_RECORDED_MET, acting, f"Recorded as met on {_d(on)}: {condition.description}", now=now,
+    _event(case, K.CONDITION_RECORDED_MET, acting, f"Recorded as met on {long_date(on)}: {condition.description}", now=now,
            detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_met", "condition": condition.pk})
     refresh_case(case, today=today, now=now)
@@ -485,7 +479,7 @@ def mark_condition_missed(acting, condition, *, reason, now):
     _event(case, K.CONDITION_MISSED, acting, f"Recorded as missed: {condition.description}. Why: {condition.missed_reason}",
            now=now, detail={"condition": condition.pk})
     audit.record(acting, A.UPDATE, case, detail={"action": "mark_condition_missed", "condition": condition.pk})
-    refresh_case(case, today=_today(now), now=now)
+    refresh_case(case, today=clock.today(now), now=now)
     condition.refresh_from_db()
     return condition
 
@@ -523,7 +517,7 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         existing = access.visible(acting, Intervention.objects.filter(idempotency_key=idempotency_key)).first()
         if existing is not None:
             return existing
-    today = _today(now)
+    today = clock.today(now)
     allocations = Allocation.objects.select_for_update(of=("self",)).select_related("referral", "organisation")
     allocation = allocations.filter(pk=getattr(allocation, "pk", allocation)).first()
     if allocation is None:
@@ -533,7 +527,7 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         raise ValidationError("Accept the allocation before starting work.", code="state")
     started = Intervention.objects.filter(allocation=allocation).first()
     if started is not None:
-        raise ValidationError(f"Work has already started on this allocation, on {_d(started.started_on)}.", code="started")
+        raise ValidationError(f"Work has already started on this allocation, on {long_date(started.started_on)}.", code="started")
     young_person = allocation.referral.young_person_id
     if young_person is None:
         raise ValidationError("This referral has no young person record yet: ask the VRU.", code="no_young_person")
@@ -544,9 +538,9 @@ def start_intervention(acting, allocation, *, programme, started_on, planned_ses
         problems["started_on"] = "Enter the start date"
     elif started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
-    elif started_on < referral_rules.london_date(allocation.allocated_at):
+    elif started_on < clock.today(allocation.allocated_at):
         problems["started_on"] = (
-            f"The start date must be on or after the allocation, {_d(referral_rules.london_date(allocation.allocated_at))}"
+            f"The start date must be on or after the allocation, {long_date(clock.today(allocation.allocated_at))}"
         )
     planned = _planned_problem(planned_sessions)
     if planned:
@@ -574,9 +568,10 @@ def _date_problems(intervention, field, day, today, label):
     if day > today:
         return {field: f"The date of the {label} must be today or in the past"}
     if day < intervention.started_on:
-        return {field: f"The date of the {label} must be on or after the intervention started, {_d(intervention.started_on)}"}
+        return {field: f"The date of the {label} must be on or after the intervention started, "
+                       f"{long_date(intervention.started_on)}"}
     if intervention.ended_on is not None and day > intervention.ended_on:
-        return {field: f"The date of the {label} must be on or before the intervention ended, {_d(intervention.ended_on)}"}
+        return {field: f"The date of the {label} must be on or before the intervention ended, {long_date(intervention.ended_on)}"}
     return {}
 
 
@@ -592,7 +587,7 @@ def _session_problems(intervention, held_on, attendance, reason, today):
 def _refuse_if_ended(intervention, what):
     if intervention.status in ENDED:
         raise ValidationError(
-            f"This intervention was {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            f"This intervention was {intervention.get_status_display().lower()} on {long_date(intervention.ended_on)}: "
             f"no new {what} can be recorded. Correct an earlier entry instead.", code="ended",
         )
 
@@ -609,7 +604,7 @@ def _after_work(acting, intervention, kind, summary, *, now, detail):
         return
     case = DiversionCase.objects.select_for_update().get(pk=intervention.case_id)
     _event(case, kind, acting, summary, now=now, detail={"intervention": intervention.pk, **detail})
-    refresh_case(case, today=_today(now), now=now)
+    refresh_case(case, today=clock.today(now), now=now)
 
 
 @transaction.atomic
@@ -623,8 +618,8 @@ def record_session(acting, intervention, *, held_on, attendance, now, reason="",
 
 def _record_session(acting, intervention, *, held_on, attendance, now, reason, next_session_on):
     _refuse_if_ended(intervention, "sessions")
-    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
-    if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, _today(now) - timedelta(1)):
+    problems = _session_problems(intervention, held_on, attendance, reason, clock.today(now))
+    if next_session_on is not None and held_on is not None and next_session_on <= max(held_on, clock.today(now) - timedelta(1)):
         problems["next_session_on"] = "The next session must be after this session and not in the past"
     if problems:
         raise ValidationError(problems)
@@ -635,7 +630,7 @@ def _record_session(acting, intervention, *, held_on, attendance, now, reason, n
     intervention.save(update_fields=["next_session_on"])
     _engage(intervention, attendance)
     _after_work(acting, intervention, K.SESSION_RECORDED,
-                f"Session on {_d(held_on)}: {Attendance(attendance).label.lower()}", now=now,
+                f"Session on {long_date(held_on)}: {Attendance(attendance).label.lower()}", now=now,
                 detail={"session": session.pk, "attendance": attendance})
     audit.record(acting, A.CREATE, intervention, detail={"action": "record_session", "session": session.pk})
     return session
@@ -650,7 +645,7 @@ def record_assessment(acting, intervention, *, kind, completed_on, now, idempote
 
 def _record_assessment(acting, intervention, *, kind, completed_on, now):
     _refuse_if_ended(intervention, "assessments")
-    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    problems = _date_problems(intervention, "completed_on", completed_on, clock.today(now), "assessment")
     if kind not in Assessment.Kind.values:
         problems["kind"] = "Select the type of assessment"
     if problems:
@@ -658,7 +653,8 @@ def _record_assessment(acting, intervention, *, kind, completed_on, now):
     assessment = Assessment.objects.create(intervention=intervention, kind=kind, completed_on=completed_on,
                                            recorded_by=acting.user, recorded_at=now)
     _after_work(acting, intervention, K.ASSESSMENT_RECORDED,
-                f"{Assessment.Kind(kind).label} completed on {_d(completed_on)}", now=now, detail={"assessment": assessment.pk})
+                f"{Assessment.Kind(kind).label} completed on {long_date(completed_on)}", now=now,
+                detail={"assessment": assessment.pk})
     audit.record(acting, A.CREATE, intervention, detail={"action": "record_assessment", "assessment": assessment.pk})
     return assessment
 
@@ -683,13 +679,13 @@ def work_ended_in_words(status, organisation_name):
 
 def _end(acting, intervention, *, status, on, note, now, action):
     """Every ending takes an outcome note (kept with the intervention, never shown to the referrer)."""
-    today = _today(now)
+    today = clock.today(now)
     if intervention.status == InterventionStatus.COMPLETED:
-        raise ValidationError(f"This intervention was already completed on {_d(intervention.ended_on)}: "
+        raise ValidationError(f"This intervention was already completed on {long_date(intervention.ended_on)}: "
                               "it cannot be ended again.", code="ended")
     if intervention.status in ENDED:
         raise ValidationError(
-            f"This intervention was already {intervention.get_status_display().lower()} on {_d(intervention.ended_on)}: "
+            f"This intervention was already {intervention.get_status_display().lower()} on {long_date(intervention.ended_on)}: "
             "it cannot be ended again.", code="ended",
         )
     problems = {}
@@ -698,12 +694,12 @@ def _end(acting, intervention, *, status, on, note, now, action):
     elif on > today:
         problems["on"] = "The date must be today or in the past"
     elif on < intervention.started_on:
-        problems["on"] = f"The date must be on or after the intervention started, {_d(intervention.started_on)}"
+        problems["on"] = f"The date must be on or after the intervention started, {long_date(intervention.started_on)}"
     else:
         last = intervention.sessions.filter(correction__isnull=True).order_by("-held_on").values_list("held_on", flat=True)[:1]
         last = last[0] if last else None
         if last is not None and on < last:
-            problems["on"] = f"The date must be on or after the last session, {_d(last)}"
+            problems["on"] = f"The date must be on or after the last session, {long_date(last)}"
     if _blank(note):
         problems["note"] = NOTE_MESSAGES[status]
     if problems:
@@ -715,7 +711,7 @@ def _end(acting, intervention, *, status, on, note, now, action):
     intervention.save(update_fields=["status", "ended_on", "end_reason", "next_session_on"])
     if intervention.case_id is not None:
         case = DiversionCase.objects.get(pk=intervention.case_id)
-        summary = f"{END_LABELS[status]} {intervention.programme.name} on {_d(on)}: {intervention.end_reason}"
+        summary = f"{END_LABELS[status]} {intervention.programme.name} on {long_date(on)}: {intervention.end_reason}"
         _event(case, INTERVENTION_END_EVENTS[status], acting, summary, now=now, detail={"intervention": intervention.pk})
     if intervention.referral_id is not None:
         _referral_event(intervention.referral_id, ReferralEvent.Kind.WORK_ENDED, acting,
@@ -765,7 +761,7 @@ def correct_session(acting, session, *, held_on, attendance, reason, correction_
 def _correct_session(acting, intervention, session, *, held_on, attendance, reason, correction_reason, now):
     session = Session.objects.get(pk=session.pk, intervention=intervention)
     _correctable(Session, session, "session")
-    problems = _session_problems(intervention, held_on, attendance, reason, _today(now))
+    problems = _session_problems(intervention, held_on, attendance, reason, clock.today(now))
     if _blank(correction_reason):
         problems["correction_reason"] = "Explain why the session is corrected"
     if problems:
@@ -777,8 +773,8 @@ def _correct_session(acting, intervention, session, *, held_on, attendance, reas
     _engage(intervention, attendance)
     _after_work(
         acting, intervention, K.SESSION_CORRECTED,
-        f"Session of {_d(session.held_on)} ({Attendance(session.attendance).label.lower()}) corrected to "
-        f"{_d(held_on)} ({Attendance(attendance).label.lower()}): {correction.correction_reason}", now=now,
+        f"Session of {long_date(session.held_on)} ({Attendance(session.attendance).label.lower()}) corrected to "
+        f"{long_date(held_on)} ({Attendance(attendance).label.lower()}): {correction.correction_reason}", now=now,
         detail={"session": correction.pk, "corrects": session.pk},
     )
     audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_session", "session": correction.pk,
@@ -797,7 +793,7 @@ def correct_assessment(acting, assessment, *, kind, completed_on, correction_rea
 def _correct_assessment(acting, intervention, assessment, *, kind, completed_on, correction_reason, now):
     assessment = Assessment.objects.get(pk=assessment.pk, intervention=intervention)
     _correctable(Assessment, assessment, "assessment")
-    problems = _date_problems(intervention, "completed_on", completed_on, _today(now), "assessment")
+    problems = _date_problems(intervention, "completed_on", completed_on, clock.today(now), "assessment")
     if kind not in Assessment.Kind.values:
         problems["kind"] = "Select the type of assessment"
     if _blank(correction_reason):
@@ -810,7 +806,8 @@ def _correct_assessment(acting, intervention, assessment, *, kind, completed_on,
     )
     _after_work(
         acting, intervention, K.ASSESSMENT_CORRECTED,
-        f"Assessment of {_d(assessment.completed_on)} corrected to {_d(completed_on)}: {correction.correction_reason}",
+        f"Assessment of {long_date(assessment.completed_on)} corrected to {long_date(completed_on)}: "
+        f"{correction.correction_reason}",
         now=now, detail={"assessment": correction.pk, "corrects": assessment.pk},
     )
     audit.record(acting, A.UPDATE, intervention, detail={"action": "correct_assessment", "assessment": correction.pk,
@@ -866,7 +863,8 @@ def refresh_case(case, *, today, now=None):
             if (condition.progress, condition.met_on, condition.status) != (progress, met_on, status):
                 if status != condition.status and status in (rules.MET, rules.MISSED):
                     verb = "Met" if status == rules.MET else "Missed"
-                    _event(case, CONDITION_EVENTS[status], None, f"{verb}: {condition.description} (due {_d(condition.due_on)})",
+                    _event(case, CONDITION_EVENTS[status], None, f"{verb}: {condition.description} "
+                           f"(due {long_date(condition.due_on)})",
                            now=now, detail={"condition": condition.pk})
                 condition.progress, condition.met_on, condition.status = progress, met_on, status
                 condition.save(update_fields=["progress", "met_on", "status"])
@@ -876,7 +874,7 @@ def refresh_case(case, *, today, now=None):
             _transition(case, rules.MARK_AT_RISK)
             case.at_risk_since = today
             case.save(update_fields=["status", "at_risk_since"])
-            what = "; ".join(f"{c.description} (due {_d(c.due_on)})" for c in missed)
+            what = "; ".join(f"{c.description} (due {long_date(c.due_on)})" for c in missed)
             _event(case, K.AT_RISK, None, f"At risk: missed {what}", now=now, detail={"missed": [c.pk for c in missed]})
             audit.record(None, A.UPDATE, case, detail={"action": "mark_at_risk", "missed": [c.pk for c in missed]})
         elif not missed and case.status == rules.AT_RISK:
@@ -903,7 +901,7 @@ def record_reoffence(acting, case, *, offence_date, crime_reference, now, idempo
 def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     case = _case(acting, case)
     access.require_to(acting, "outcomes.record_reoffence", case)
-    today = _today(now)
+    today = clock.today(now)
     problems = {}
     if _blank(crime_reference):
         problems["crime_reference"] = "Enter the crime reference of the further offence"
@@ -911,7 +909,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
         problems["offence_date"] = "The offence date must be today or in the past"
     elif not case.start_date <= offence_date <= case.end_date:
         problems["offence_date"] = (
-            f"The further offence must be during the contract, {_d(case.start_date)} to {_d(case.end_date)}"
+            f"The further offence must be during the contract, {long_date(case.start_date)} to {long_date(case.end_date)}"
         )
     if problems:
         raise ValidationError(problems)
@@ -921,7 +919,7 @@ def _record_reoffence(acting, case, *, offence_date, crime_reference, now):
     if condition is None:
         raise ValidationError("This case has no condition of no further offending.", code="no_condition")
     Condition.objects.filter(pk=condition.pk).update(status=ConditionStatus.MISSED, met_on=None)
-    _event(case, K.REOFFENCE, acting, f"Further offence on {_d(offence_date)}, crime reference {crime_reference.strip()}",
+    _event(case, K.REOFFENCE, acting, f"Further offence on {long_date(offence_date)}, crime reference {crime_reference.strip()}",
            now=now, detail={"offence_date": offence_date.isoformat(), "crime_reference": crime_reference.strip(),
                             "condition": condition.pk})
     refresh_case(case, today=today, now=now)
@@ -989,7 +987,7 @@ def confirm_breach(acting, case, *, reason, now):
     return_to_police = ReturnToPolice.objects.create(case=case, returned_at=now, confirmed_by=acting.user,
                                                      reason=reason.strip(), deadline=case.return_deadline)
     _event(case, K.RETURNED_TO_POLICE, acting,
-           f"Breach confirmed and returned to police (deadline {_d(return_to_police.deadline)}): "
+           f"Breach confirmed and returned to police (deadline {long_date(return_to_police.deadline)}): "
            f"{return_to_police.reason}", now=now, detail={"re_referral": return_to_police.pk})
     notify(staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
            **notices.returned_to_police(case.pk, case.crime_reference, return_to_police.deadline))
@@ -1001,7 +999,7 @@ def confirm_breach(acting, case, *, reason, now):
 def further_chance(acting, case, *, condition, new_due_on, reason, now):
     """Instead of a breach: one condition gets a new due date and the case is active again."""
     acting, case = _case_to(acting, "outcomes.decide_breach", case, "confirm_breach")
-    today = _today(now)
+    today = clock.today(now)
     condition = Condition.objects.select_for_update().filter(pk=getattr(condition, "pk", condition), case=case).first()
     problems = {}
     if condition is None:
@@ -1023,7 +1021,8 @@ def further_chance(acting, case, *, condition, new_due_on, reason, now):
     case.breach_proposed_at = None
     case.save(update_fields=["status", "at_risk_since", "breach_proposed_by", "breach_proposed_at"])
     _event(case, K.FURTHER_CHANCE, acting,
-           f"Further chance: {condition.description} now due {_d(new_due_on)} (was {_d(old)}). {reason.strip()}", now=now,
+           f"Further chance: {condition.description} now due {long_date(new_due_on)} (was {long_date(old)}). "
+           f"{reason.strip()}", now=now,
            detail={"condition": condition.pk, "old_due_on": old.isoformat(), "new_due_on": new_due_on.isoformat(),
                    "reason": reason.strip()})
     audit.record(acting, A.UPDATE, case, detail={"action": "further_chance", "condition": condition.pk})
@@ -1037,7 +1036,8 @@ def receive_return(acting, case, *, now):
     if return_to_police is None:
         raise ValidationError("This case has not been returned to police.", code="not_re_referred")
     if return_to_police.received_at is not None:
-        raise ValidationError(f"This case was already received by police on {_d(_today(return_to_police.received_at))}.",
+        received = long_date(clock.today(return_to_police.received_at))
+        raise ValidationError(f"This case was already received by police on {received}.",
                               code="received")
     return_to_police.received_at = now
     return_to_police.received_by = acting.user
@@ -1074,7 +1074,7 @@ def record_police_outcome(acting, case, *, outcome_code, notes, now):
 @transaction.atomic
 def propose_closure(case, *, now, acting=None):
     """At the contract end with every condition met, the case goes to the police decision maker to close."""
-    today = _today(now)
+    today = clock.today(now)
     if acting is None:
         case = DiversionCase.objects.select_for_update().get(pk=getattr(case, "pk", case))
     else:
@@ -1083,7 +1083,8 @@ def propose_closure(case, *, now, acting=None):
         access.require_to(acting, "outcomes.propose_closure", case)
     _check_transition(case, rules.PROPOSE_CLOSURE)
     if today < case.end_date:
-        raise ValidationError(f"The contract ends on {_d(case.end_date)}: closure can be proposed from then.", code="too_early")
+        raise ValidationError(f"The contract ends on {long_date(case.end_date)}: closure can be proposed from then.",
+                              code="too_early")
     case = refresh_case(case, today=today, now=now)
     outstanding = [c.description for c in case.conditions.all() if c.status != rules.MET]
     if outstanding:
@@ -1122,7 +1123,7 @@ def close_case(acting, case, *, outcome_code, now):
 
 def flag_missed_deadlines(*, now):
     """A deadline that passed before police received the case is flagged on the case, once (set-based)."""
-    today = _today(now)
+    today = clock.today(now)
     waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RETURNED_TO_POLICE, return_to_police__received_at__isnull=True)
     with transaction.atomic():
         missed = list(DiversionCase.objects.select_for_update(of=("self",)).filter(
@@ -1141,7 +1142,7 @@ def deadline_warnings(*, now):
 
     Only cases whose deadline falls exactly on a mark today are read (one query); the key makes a rerun silent.
     """
-    today = _today(now)
+    today = clock.today(now)
     marks = {today + timedelta(days=d): d for d in rules.WARNING_DAYS}
     waiting = Q(status__in=rules.ACTIVE_STATUSES) | Q(status=rules.RETURNED_TO_POLICE, return_to_police__received_at__isnull=True)
     cases = list(DiversionCase.objects.filter(waiting, return_deadline__in=list(marks)).select_related("decision_maker"))

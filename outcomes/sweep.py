@@ -23,15 +23,15 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
+from core import clock
+from core.clock import long_date
 from notifications.services import Message, notify_many
 from partners import audit
 from partners.models import Role
 from partners.selectors import staff_by_organisation
-from referrals.rules import london_date
 
 from . import notices, rules
 from .models import CONDITION_EVENTS, CaseEvent, Condition, DiversionCase
-from .services import _d
 
 A = audit.AuditAction
 K = CaseEvent.Kind
@@ -91,7 +91,7 @@ def _conditions(locked, today, now, events):
         counts[status] += 1
         verb = "Met" if status == rules.MET else "Missed"
         events.append(CaseEvent(case_id=case_id, kind=CONDITION_EVENTS[status], at=now,
-                                summary=f"{verb}: {description} (due {_d(due_on)})", detail={"condition": pk}))
+                                summary=f"{verb}: {description} (due {long_date(due_on)})", detail={"condition": pk}))
     return counts
 
 
@@ -111,7 +111,7 @@ def _at_risk(locked, today, now, events):
     _move(list(cases), MARK_AT_RISK, at_risk_since=today)
     audits = []
     for case_id, conditions in missed.items():
-        what = "; ".join(f"{description} (due {_d(due_on)})" for _, description, due_on in conditions)
+        what = "; ".join(f"{description} (due {long_date(due_on)})" for _, description, due_on in conditions)
         ids = [pk for pk, _, _ in conditions]
         events.append(CaseEvent(case_id=case_id, kind=K.AT_RISK, at=now, summary=f"At risk: missed {what}",
                                 detail={"missed": ids}))
@@ -134,7 +134,7 @@ def _breach_due(locked, cutoff, now, events):
     for pk, _lead, _police, _reference, since, _person in due:
         events.append(CaseEvent(
             case_id=pk, kind=K.BREACH_PROPOSED, at=now, detail={"at_risk_since": since.isoformat(), "by": "system"},
-            summary=f"Breach proposed by the system: at risk since {_d(since)} and a missed condition not put right "
+            summary=f"Breach proposed by the system: at risk since {long_date(since)} and a missed condition not put right "
                     f"within {rules.BREACH_DUE_WORKING_DAYS} working days",
         ))
     audit.record_many(None, A.UPDATE, [(DiversionCase(pk=pk, young_person_id=person), {"action": "propose_breach"})
@@ -181,7 +181,7 @@ def _tell(at_risk, breach_due, ready, today):
 
 def run(now):
     """The sweep for the London date of `now`; returns its counts."""
-    today = london_date(now)
+    today = clock.today(now)
     cutoff = rules.breach_due_since(today)
     events = []
     with transaction.atomic():

@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core import clock
+from core.numbers import whole_number
 from partners import access
-from partners.numbers import whole_number
 from referrals.models import YoungPerson
 
 from . import rules, selectors, services
-from .forms import lead_agencies, today
+from .forms import lead_agencies
 from .forms_case_start import (
     ContractForm,
     CrimeForm,
@@ -217,7 +218,7 @@ def crime(request, acting, journey, answers, s, context):
     form = CrimeForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        problems = rules.date_problems(offence_date=data["offence_date"], start_date=None, today=today())
+        problems = rules.date_problems(offence_date=data["offence_date"], start_date=None, today=clock.today())
         if problems:
             form.add_error("offence_date", problems["offence_date"])
         else:
@@ -253,7 +254,7 @@ def young_person(request, acting, journey, answers, s, context):
 
 def new_young_person(request, acting, journey, answers, s, context):
     initial = dict(s.new_person or {})
-    form = NewPersonForm(_posted(request), initial=initial, today=today())
+    form = NewPersonForm(_posted(request), initial=initial, today=clock.today())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["date_of_birth"] = _iso(data["date_of_birth"])
@@ -287,7 +288,7 @@ def contract(request, acting, journey, answers, s, context):
     if s.contract:
         initial = {**s.contract, "start_date": s.start}
     form = ContractForm(_posted(request), initial=initial, pathway=s.pathway, offence_date=s.offence_date,
-                        today=today())
+                        today=clock.today())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         previous = (s.contract or {}).get("lead_organisation")

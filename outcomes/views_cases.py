@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import clock
+from core.web import apply_errors, flash_error
 from partners import access
-from partners.web import apply_errors, flash_error
 
 from . import rules, selectors, services
 from .forms import (
@@ -25,7 +26,6 @@ from .forms import (
     confirm_form,
     missed_reason_form,
     propose_form,
-    today,
 )
 from .forms_conditions import AddConditionForm, ConditionMetForm, ConditionMissedForm
 from .models import CaseStatus, Condition, DiversionCase
@@ -39,7 +39,7 @@ def cases(request):
     acting = require_case_reader(request.acting)
     form = StatusFilterForm(request.GET or None, choices=CaseStatus.choices)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    day = today()
+    day = clock.today()
     page = Paginator(selectors.cases_for(acting, status=status or None, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/cases.html", {
         "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": f"status={status}",
@@ -78,7 +78,7 @@ def _context(request, case, **forms):
     conditions = list(case.conditions.all())
     rows = [{"condition": c, "form": (forms.get(f"missed{c.pk}") or missed_reason_form(c))
              if flags["can_reason"] and c.status == rules.MISSED else None} for c in conditions]
-    day = today()
+    day = clock.today()
     return {
         "case": case, "today": day, "conditions": rows, "interventions": case.interventions.all(),
         "events": case.events.all(), "return_to_police": getattr(case, "return_to_police", None),
@@ -211,7 +211,7 @@ def condition_reason(request, pk):
 @login_required
 def returned_to_police(request):
     page = Paginator(selectors.returned_to_police_inbox(request.acting), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outcomes/returned_to_police.html", {"page": page, "today": today()})
+    return render(request, "outcomes/returned_to_police.html", {"page": page, "today": clock.today()})
 
 
 # --- Conditions: add a further one, record one met or missed (police decision makers and the lead agency) ----

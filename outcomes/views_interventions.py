@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import clock
+from core.web import apply_errors
 from partners import access
-from partners.web import apply_errors
 from referrals import selectors as referral_selectors
 from referrals.models import Allocation
 
 from . import rules, selectors, services
-from .forms import AssessmentForm, CorrectSessionForm, SessionForm, today
+from .forms import AssessmentForm, CorrectSessionForm, SessionForm
 from .forms_work import ENDINGS, EndForm, StartWorkForm
 from .models import Intervention, Session
 from .views_common import require_case_reader
@@ -44,7 +45,7 @@ def _row(intervention):
 @login_required
 def caseload(request):
     access.require_capability(request.acting, "work_allocations")
-    day = today()
+    day = clock.today()
     ended = request.GET.get("show") == "ended"
     rows = selectors.caseload(request.acting, today=day, ended=ended)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -60,7 +61,7 @@ def _context(request, intervention, **forms):
     live = intervention.status not in services.ENDED
     error_form = next((form for form in forms.values() if form.errors), None)
     return {
-        "intervention": intervention, "today": today(), "can_record": mine and live, "can_correct": mine,
+        "intervention": intervention, "today": clock.today(), "can_record": mine and live, "can_correct": mine,
         "sessions": intervention.sessions.all(), "assessments": intervention.assessments.all(),
         "case_link": intervention.case_id is not None and access.can(acting, "view_cases"),
         "session_form": forms.get("session") or SessionForm(),

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.web import apply_errors
 from partners import access
 from partners.forms_admin import AdminForm
-from partners.web import apply_errors
 
 from . import programmes as services
 

@@ -7,9 +7,9 @@ Every view, API endpoint, task and export asks this module four questions:
 - may they do this to this record (`may` for a page's flags, `require_to` in services)?
 
 What an organisation sees follows live relations, written as conditions in each model's
-scope (SCOPES): a referral it made, an allocation to it not handed back, a diversion case
-it leads or decided, a cohort it is named on (cohorts/access.py adds that one). Nothing is
-granted or revoked, so ending one relation (a hand-back) hides nothing that another still
+scope (SCOPES, which each app fills from its access.py): a referral it made, an allocation
+to it not handed back, a diversion case it leads or decided, a cohort it is named on. Nothing
+is granted or revoked, so ending one relation (a hand-back) hides nothing that another still
 gives. Each condition is one index probe per record; no object-permission rows are kept.
 """
 
@@ -257,73 +257,21 @@ class Scope:
         return tuple(self.own) if isinstance(self.own, tuple | list) else (self.own,)
 
 
-# Keyed by "app_label.model" so this module need not import every app's models.
-def _referral_made_by(a: Acting) -> Q:
-    return Q(referring_organisation_id=a.organisation.pk)
-
-
-def _referral_submitted_to(a: Acting) -> Q | None:
-    # A draft is the referrer's unfinished work: even the VRU sees it only once submitted.
-    return ~Q(status="draft") if a.is_vru else None
-
-
-def _referral_allocated_to(a: Acting) -> Joined | None:
-    from referrals.models import Allocation
-
-    if a.is_vru:
-        return None  # the VRU allocates, to others; it sees every submitted referral anyway
-    # One live allocation per referral (alloc_one_live_per_referral), so the join repeats no referral.
-    return Joined("allocations", Q(allocations__organisation_id=a.organisation.pk, allocations__state__in=Allocation.LIVE))
-
-
-def _young_person_referred_by(a: Acting) -> Q:
-    from referrals.models import Referral
-
-    return Q(Exists(Referral.objects.filter(young_person_id=OuterRef("pk"), referring_organisation_id=a.organisation.pk)))
-
-
-def _young_person_allocated_to(a: Acting) -> Q:
-    from referrals.models import Allocation
-
-    return Q(Exists(Allocation.objects.filter(referral__young_person_id=OuterRef("pk"), organisation_id=a.organisation.pk,
-                                              state__in=Allocation.LIVE)))
-
-
-def _young_person_in_case_of(a: Acting) -> Q:
-    from outcomes.models import DiversionCase
-
-    cases = DiversionCase.objects.filter(young_person_id=OuterRef("pk"))
-    return Q(Exists(cases.filter(lead_organisation_id=a.organisation.pk))) | Q(
-        Exists(cases.filter(police_organisation_id=a.organisation.pk)))
-
-
 def _member_of(a: Acting) -> Q:
     from .models import Membership
 
     return Q(Exists(Membership.objects.filter(user_id=OuterRef("pk"), organisation_id=a.organisation.pk)))
 
 
+# Keyed by "app_label.model"; each app registers its own models' scopes from its access.py (referrals, outcomes,
+# cohorts), so this module imports no app above it.
 SCOPES: dict[str, Scope] = {
     "partners.organisation": Scope(everything=lambda a: True),
     # People and API tokens: an organisation sees its own (a person of several organisations, in each of them).
     "partners.user": Scope(own=_member_of),
     "partners.apitoken": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
     "partners.invitation": Scope(own=lambda a: Q(organisation_id=a.organisation.pk)),
-    "outcomes.programme": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(owner_id=a.organisation.pk)),
     "partners.auditevent": Scope(everything=lambda a: can(a, "view_audit")),
-    # The referring organisation sees its own referrals, the VRU every submitted one, a partner those allocated
-    # to it until it hands them back.
-    "referrals.referral": Scope(own=(_referral_made_by, _referral_submitted_to, _referral_allocated_to)),
-    # A young person: to whoever referred them, a partner with a live allocation of theirs, the lead agency and
-    # the force of their diversion cases; cohorts/access.py adds the organisations of their cohorts.
-    "referrals.youngperson": Scope(everything=lambda a: a.is_vru, own=(
-        _young_person_referred_by, _young_person_allocated_to, _young_person_in_case_of)),
-    # Diversion cases: the lead agency and the police organisation that made the decision; never a school.
-    "outcomes.diversioncase": Scope(
-        everything=lambda a: a.is_vru,
-        own=lambda a: Q(lead_organisation_id=a.organisation.pk) | Q(police_organisation_id=a.organisation.pk),
-    ),
-    "outcomes.intervention": Scope(everything=lambda a: a.is_vru, own=lambda a: Q(organisation_id=a.organisation.pk)),
 }
 
 

@@ -9,8 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import BasePermission
 
-from .access import acting_for
+from .access import acting_for, can
 from .models import ApiToken
 from .token_services import hash_secret
 
@@ -64,3 +65,12 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": 'An organisation\'s API token, prefixed with "Token ", e.g. "Token 3fG9...".',
         }
+
+
+def capability(name):
+    """A DRF permission: the caller's role allows `name` (see partners.access.CAPABILITIES), else 403."""
+    return type(
+        f"Can{name.title().replace('_', '')}", (BasePermission,),
+        {"message": f"Your role does not allow this: {name}.",
+         "has_permission": lambda self, request, view: can(request.acting, name)},
+    )

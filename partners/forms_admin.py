@@ -5,9 +5,10 @@ allowed. Field names match the keys of the services' ValidationErrors, so a mess
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from core.forms import GovukForm
+
 from . import rules
 from .admin_services import ONBOARD_KINDS
-from .forms_base import GovukForm
 from .models import Area, OrganisationKind
 
 

@@ -48,7 +48,7 @@ class DomainErrorsMiddleware:
         if isinstance(exception, (access.NotFound, access.NotAllowed)):
             access.keep_denial(exception)
         if isinstance(exception, access.NotFound):
-            from config.errors import not_found
+            from core.error_pages import not_found
 
             return not_found(request, exception)
         return None

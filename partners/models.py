@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from partners import append_only
 
+from .choices import Area, OrganisationKind, Role
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -48,36 +50,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-
-class OrganisationKind(models.TextChoices):
-    VRU = "vru", "Violence Reduction Unit"
-    POLICE = "police", "Police"
-    YOS = "yos", "Youth Offending Service"
-    SCHOOL = "school", "School or college"
-    VOLUNTARY = "voluntary", "Voluntary sector"
-    LOCAL_AUTHORITY = "local_authority", "Local authority"
-
-
-class Area(models.TextChoices):
-    """The seven local authority areas of the West Midlands."""
-
-    BIRMINGHAM = "birmingham", "Birmingham"
-    COVENTRY = "coventry", "Coventry"
-    DUDLEY = "dudley", "Dudley"
-    SANDWELL = "sandwell", "Sandwell"
-    SOLIHULL = "solihull", "Solihull"
-    WALSALL = "walsall", "Walsall"
-    WOLVERHAMPTON = "wolverhampton", "Wolverhampton"
-
-
-class Role(models.TextChoices):
-    REFERRER = "referrer", "Referrer"
-    TRIAGER = "triager", "Triager"
-    CASEWORKER = "caseworker", "Caseworker"
-    DECISION_MAKER = "decision_maker", "Decision maker"
-    MANAGER = "manager", "Manager"
-    ORG_ADMIN = "org_admin", "Organisation administrator"
 
 
 class Organisation(models.Model):

@@ -5,8 +5,8 @@ No ORM and no clock: callers pass what they read and `now`.
 
 from datetime import timedelta
 
-from .models import OrganisationKind as K
-from .models import Role as R
+from .choices import OrganisationKind as K
+from .choices import Role as R
 
 INVITATION_VALID_FOR = timedelta(hours=72)
 

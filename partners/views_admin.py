@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.web import apply_errors, flash_error
+
 from . import access, admin_services, rules, selectors, token_services
 from .forms import NewPasswordForm
 from .forms_admin import InviteForm, OrganisationForm, RolesForm, TokenForm
 from .models import ApiToken
-from .web import apply_errors, flash_error
 
 PAGE_SIZE = 50
 

@@ -10,87 +10,31 @@ PermissionDenied 403 (a role that may not do this at all), access.NotFound 404 (
 partners.api_errors).
 """
 
-import uuid
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
-from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.renderers import JSONRenderer
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.api import IDEMPOTENCY_HEADER, ApiViewSet, Conflict, idempotency_key
 from partners import access
+from partners.api_auth import capability
 from partners.models import Area
 
 from . import rules, selectors, services
 from .filters import ReferralFilter
 from .models import Allocation, Concern, Decision, DeclineReason, Rag, Referral, Source, Status, YoungPerson
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-
 # --- Errors -----------------------------------------------------------------------------
-
-
-class Conflict(APIException):
-    status_code = http.HTTP_409_CONFLICT
-    default_detail = "Someone else is working on this."
-    default_code = "conflict"
-
-
-def as_api_error(error: DjangoValidationError) -> ApiValidationError:
-    """A service's ValidationError as DRF's: {field: [messages]}, or non_field_errors when no field is to blame."""
-    non_field = api_settings.NON_FIELD_ERRORS_KEY
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(
-            {(non_field if name == NON_FIELD_ERRORS else name): messages for name, messages in error.message_dict.items()}
-        )
-    return ApiValidationError({non_field: error.messages})
-
-
-class ServiceErrorsMixin:
-    def handle_exception(self, exc):
-        if isinstance(exc, services.ClaimConflict):
-            exc = Conflict(" ".join(exc.messages))
-        elif isinstance(exc, DjangoValidationError):
-            exc = as_api_error(exc)
-        return super().handle_exception(exc)
-
-
-class ApiViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
-    # JSON only: the browsable API's pages need inline script, which our Content Security Policy forbids.
-    renderer_classes = [JSONRenderer]
-    lookup_value_regex = r"[0-9]+"
-    filter_backends = []
-
-    @property
-    def acting(self):
-        return self.request.acting
-
-    @property
-    def schema_only(self):
-        """drf-spectacular builds views without a caller to read their shape: they get no rows."""
-        return getattr(self, "swagger_fake_view", False)
-
-
-def capability(name):
-    """A DRF permission: the caller's role allows `name` (see partners.access.CAPABILITIES), else 403."""
-    return type(
-        f"Can{name.title().replace('_', '')}", (BasePermission,),
-        {"message": f"Your role does not allow this: {name}.",
-         "has_permission": lambda self, request, view: access.can(request.acting, name)},
-    )
 
 
 # --- Referrals --------------------------------------------------------------------------
@@ -208,14 +152,6 @@ class DecisionSerializer(serializers.Serializer):
                                      help_text="For request_info: the question for the referrer.")
 
 
-def _idempotency_key(request):
-    value = request.headers.get(IDEMPOTENCY_HEADER)
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        raise ApiValidationError({IDEMPOTENCY_HEADER: ["Use a UUID, like 3f2b8a9e-5c1d-4e7f-9a0b-1c2d3e4f5a6b"]}) from None
 
 
 class ReferralPagination(CursorPagination):
@@ -270,7 +206,7 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     def create(self, request):
         """Save a referral as a draft and, with `submit: true`, submit it to the VRU."""
         acting = access.require_capability(self.acting, "refer")
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -313,7 +249,7 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     def answer(self, request, pk=None):
         """The referrer's answer to the VRU's question: the referral returns to the triage queue."""
         referral = self.get_object()
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(services.answer_info(self.acting, referral, body.validated_data["answer"], now=timezone.now(),

@@ -6,18 +6,15 @@ the services normalise what is stored (postcode, UPN, NHS number). A form built 
 entered must still be valid, so a draft never holds a wrong answer.
 """
 
-from datetime import date
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, ConditionalQuestion, ConditionalRadios, Field, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from partners.forms_base import add_idempotency_key
+from core import clock
+from core.forms import GovukDateField, add_idempotency_key
 from partners.models import Area
-from partners.numbers import is_ascii_number
 
 from . import rules, validators
 from .models import Concern, Ethnicity, Informed, LawfulBasis, Sex, Status
@@ -62,7 +59,7 @@ class Reveal(ConditionalQuestion):
     template = "referrals/referrer/_conditional_question.html"
 
 
-def _ethnicity_choices():
+def ethnicity_choices():
     """ONS 2021 groups as option groups: "Asian, Asian British or Asian Welsh" > "Indian"."""
     groups = {}
     for value, label in Ethnicity.choices:
@@ -76,65 +73,6 @@ def _ethnicity_choices():
     return choices + groups.get("", [])
 
 
-class GovukDateField(forms.MultiValueField):
-    """A GOV.UK date input (day, month, year) with the Design System's error messages.
-
-    The part to blame (a missing month, a two-digit year) is marked on its own input by putting the
-    message on that sub-widget's `errors`, which crispy-forms-gds reads when it renders the inputs.
-    """
-
-    widget = DateInputWidget
-    PARTS = ("day", "month", "year")
-    MAX_DIGITS = {"day": 2, "month": 2, "year": 4}
-
-    def __init__(self, *, noun, required_message, **kwargs):
-        self.noun = noun
-        fields = tuple(forms.CharField(required=False) for _ in self.PARTS)
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = required_message
-
-    def compress(self, data_list):  # pragma: no cover - clean() builds the date itself
-        return None
-
-    def _fail(self, message, code, parts=()):
-        for index, field in enumerate(self.fields):
-            field.widget.errors = [message] if self.PARTS[index] in parts else []
-        raise ValidationError(message, code=code)
-
-    def clean(self, value):
-        for field in self.fields:
-            field.widget.errors = []
-        if not isinstance(value, (list, tuple)):
-            value = self.widget.decompress(value)
-        parts = [str(v).strip() if v is not None else "" for v in (list(value) + ["", "", ""])[:3]]
-        if not any(parts):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        missing = [name for name, part in zip(self.PARTS, parts, strict=True) if not part]
-        if missing:
-            words = " and ".join(missing)
-            self._fail(f"{self.noun} must include a {words}", "incomplete", missing)
-        # Only 0-9, and no more of them than a part can hold: "²" or "①" pass isdigit() but not int(), and
-        # int() refuses over 4,300 digits; either was a server error (issue 13).
-        wrong = [name for name, part in zip(self.PARTS, parts, strict=True)
-                 if not is_ascii_number(part, max_digits=self.MAX_DIGITS[name])]
-        if wrong == ["year"] and is_ascii_number(parts[2], max_digits=len(parts[2])):
-            self._fail("Year must include 4 numbers", "invalid_year", ("year",))
-        if wrong:
-            self._fail(f"{self.noun} must be a real date, in numbers 0 to 9", "invalid", wrong)
-        day, month, year = (int(part) for part in parts)
-        if len(parts[2]) != 4:
-            self._fail("Year must include 4 numbers", "invalid_year", ("year",))
-        try:
-            value = date(year, month, day)
-        except ValueError:
-            self._fail(f"{self.noun} must be a real date", "invalid", ())
-        self.validate(value)
-        self.run_validators(value)
-        return value
-
-
 class _StepForm(forms.Form):
     """Shared by the step forms: partial saving, what to store, and where each error links to."""
 
@@ -143,7 +81,7 @@ class _StepForm(forms.Form):
     def __init__(self, *args, partial=False, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.partial = partial
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         if partial:
             for field in self.fields.values():
                 field.required = False
@@ -205,7 +143,7 @@ class YoungPersonForm(_StepForm):
     gender_identity = forms.CharField(label="Gender identity (optional)", max_length=100, required=False,
                                       help_text="If it is different from their sex and they have told you",
                                       error_messages={"max_length": "Gender identity must be 100 characters or fewer"})
-    ethnicity = forms.ChoiceField(label="Ethnic group", choices=_ethnicity_choices, help_text="ONS 2021 census groups",
+    ethnicity = forms.ChoiceField(label="Ethnic group", choices=ethnicity_choices, help_text="ONS 2021 census groups",
                                   error_messages={"required": "Select the young person's ethnic group, or Not stated"})
     postcode = forms.CharField(label="Home postcode", max_length=10, validators=[validators.validate_postcode],
                                error_messages={"required": "Enter the young person's home postcode",

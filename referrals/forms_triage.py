@@ -2,8 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, ConditionalQuestion, ConditionalRadios, Field, Layout, Size
 from django import forms
 
+from core.forms import add_idempotency_key
 from partners.forms import gds_helper
-from partners.forms_base import add_idempotency_key
 from partners.models import Area
 
 from .models import Concern, Decision, DeclineReason, Rag, Source

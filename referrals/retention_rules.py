@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
+from core import clock
+
 from . import rules
 
 # A referral in one of these is live work: the young person's record is never due while one exists.
@@ -62,7 +64,7 @@ def as_day(value: date | datetime | None) -> date | None:
     """A stored instant as its day in Europe/London; a plain date as it is."""
     if value is None or not isinstance(value, datetime):
         return value
-    return rules.london_date(value)
+    return clock.today(value)
 
 
 def last_activity_on(values: Iterable[date | datetime | None]) -> date | None:

@@ -12,13 +12,12 @@ import difflib
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from core import clock
+from core.clock import LONDON
 from partners.workdays import add_working_days, is_working_day, next_working_day, working_days_between
-
-LONDON = ZoneInfo("Europe/London")
 
 # --------------------------------------------------------------------------------------
 # 1. Status and the actions that move a referral between statuses
@@ -158,12 +157,6 @@ def _utc(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def london_date(at: datetime) -> date:
-    """The calendar date in England at the instant `at` (aware)."""
-    _require_aware(at, "at")
-    return at.astimezone(LONDON).date()
-
-
 def end_of_working_day(day: date) -> datetime:
     """17:00 Europe/London on `day`, as an aware UTC datetime (BST or GMT as the date requires)."""
     return datetime.combine(day, WORKDAY_END, tzinfo=LONDON).astimezone(UTC)
@@ -228,7 +221,7 @@ def queue_section(now: datetime, deadline: datetime, urgent: bool, returned: boo
         return URGENT
     if returned:
         return RETURNED
-    if london_date(deadline) == london_date(now):
+    if clock.today(deadline) == clock.today(now):
         return DUE_TODAY
     return DUE_LATER
 
@@ -261,7 +254,7 @@ def claim_lapsed(last_activity_at: datetime | None, now: datetime, lapse: timede
 
 def info_request_expires_on(requested_at: datetime) -> date:
     """The England date from which an unanswered request counts as expired (5 working days on)."""
-    return add_working_days(london_date(requested_at), INFO_WAIT_WORKING_DAYS)
+    return add_working_days(clock.today(requested_at), INFO_WAIT_WORKING_DAYS)
 
 
 def info_request_expired(requested_at: datetime, now: datetime) -> bool:
@@ -269,7 +262,7 @@ def info_request_expired(requested_at: datetime, now: datetime) -> bool:
 
     The referral then returns to the queue for a decision without the answer.
     """
-    return working_days_between(london_date(requested_at), london_date(now)) >= INFO_WAIT_WORKING_DAYS
+    return working_days_between(clock.today(requested_at), clock.today(now)) >= INFO_WAIT_WORKING_DAYS
 
 
 # --------------------------------------------------------------------------------------

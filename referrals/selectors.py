@@ -4,6 +4,7 @@ from collections import OrderedDict
 
 from django.db.models import Prefetch, Q
 
+from core import clock
 from partners import access, audit
 from partners.models import Organisation, OrganisationKind
 
@@ -143,7 +144,7 @@ def allocations_for(acting, *, state=None):
 def late_allocations(acting, *, now):
     """For the VRU: allocations not accepted in time, or with first contact late, by partner."""
     access.require_capability(acting, "triage")
-    today = rules.london_date(now)
+    today = clock.today(now)
     late = Q(state=Allocation.State.PENDING, accept_due__lt=now) | Q(
         state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today
     )

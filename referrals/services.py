@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
+from core import clock
+from core.errors import HeldElsewhere
 from notifications.services import Message, notify, notify_many
 from partners import access, audit
 from partners.idempotency import once
@@ -44,7 +46,7 @@ CONCERN_FIELDS = ("account", "urgent", "urgency_reason", "lawful_basis", "inform
 DRAFT_FIELDS = SUBJECT_FIELDS + CONCERN_FIELDS + ("source",)
 
 
-class ClaimConflict(ValidationError):
+class ClaimConflict(HeldElsewhere):
     """Someone else holds the item."""
 
 
@@ -232,11 +234,11 @@ def submit_referral(acting, referral, *, now):
     if referral.status != Status.DRAFT:
         return referral  # a double-clicked submit: the first one did it
     concerns = list(referral.concerns.values_list("concern", flat=True))
-    problems = submission_problems(referral, concerns, today=rules.london_date(now))
+    problems = submission_problems(referral, concerns, today=clock.today(now))
     if problems:
         raise ValidationError(problems)
     _transition(referral, rules.SUBMIT)
-    referral.reference = _next_reference(rules.london_date(now).year)
+    referral.reference = _next_reference(clock.today(now).year)
     referral.received_at = now
     referral.triage_deadline = rules.triage_deadline(now, referral.urgent)
     referral.young_person = YoungPerson.objects.create(
@@ -249,7 +251,7 @@ def submit_referral(acting, referral, *, now):
     referral.has_open_match = bool(matches)
     # Identical UPN or NHS number: their history tells whether this is a re-referral even before confirmation.
     strong = [m.candidate_id for m in matches if m.score >= 100]
-    _flag_re_referral(referral, strong, today=rules.london_date(now))
+    _flag_re_referral(referral, strong, today=clock.today(now))
     referral.save()
     _event(referral, Kind.SUBMITTED, acting, f"Submitted as {referral.reference}", now=now, shared=True)
     audit.record(acting, A.UPDATE, referral, detail={"action": "submit"})
@@ -394,7 +396,7 @@ def resolve_match(acting, match, *, confirm, now, reason=""):
         if provisional and provisional.pk != match.candidate_id:
             provisional.merged_into = match.candidate
             provisional.save(update_fields=["merged_into"])
-        _flag_re_referral(referral, [match.candidate_id], today=rules.london_date(now))
+        _flag_re_referral(referral, [match.candidate_id], today=clock.today(now))
         # Once linked, the other candidates are moot.
         referral.possible_matches.filter(state=PossibleMatch.State.OPEN).update(
             state=PossibleMatch.State.REJECTED, resolved_by=acting.user, resolved_at=now
@@ -613,9 +615,9 @@ def record_first_contact(acting, allocation, on, *, now):
         raise ValidationError("Accept the allocation before recording first contact.", code="state")
     if allocation.first_contact_at:
         raise ValidationError("First contact has already been recorded.", code="recorded")
-    if on > rules.london_date(now):
+    if on > clock.today(now):
         raise ValidationError({"on": "The date of first contact must be today or in the past"})
-    if on < rules.london_date(allocation.allocated_at):
+    if on < clock.today(allocation.allocated_at):
         raise ValidationError({"on": "The date of first contact must be on or after the allocation"})
     allocation.first_contact_at = on
     allocation.save(update_fields=["first_contact_at"])
@@ -675,7 +677,7 @@ def morning_digest(*, now):
 
     Idempotent by key: the digest is keyed by the day, each escalation by the referral and its deadline.
     """
-    today = rules.london_date(now)
+    today = clock.today(now)
     if not is_working_day(today):
         return {"digest": 0, "escalated": 0}
     queue = Referral.objects.filter(status__in=rules.QUEUE_STATUSES).values_list("triage_deadline", "urgent", "returned_at")
@@ -699,7 +701,7 @@ def morning_digest(*, now):
 
 def escalate_late_allocations(*, now):
     """Allocations not accepted in time, or with first contact late: escalated to the partner's managers, once each."""
-    today = rules.london_date(now)
+    today = clock.today(now)
     late = Allocation.objects.filter(
         Q(state=Allocation.State.PENDING, accept_due__lt=now)
         | Q(state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today)

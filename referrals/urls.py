@@ -22,7 +22,6 @@ urlpatterns = [
     path("triage/<int:pk>/close/", views_triage.close, name="triage-close"),
     path("triage/matches/<int:pk>/<str:verdict>/", views_triage.resolve_match, name="triage-match"),
     path("triage/events/<int:pk>/correct/", views_triage.correct, name="triage-correct"),
-    path("young-people/<int:pk>/", views_triage.young_person, name="young-person"),
     # Partners receiving allocations
     path("allocations/", views_partner.allocations, name="allocations"),
     path("allocations/<int:pk>/", views_partner.allocation, name="allocation-detail"),

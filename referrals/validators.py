@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import clock
 from referrals import rules
 
 POSTCODE_MESSAGE = rules.POSTCODE_MESSAGE
@@ -45,7 +46,7 @@ def validate_nhs_number(value):
 
 def _as_date(value):
     if isinstance(value, datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        return clock.today(value) if timezone.is_aware(value) else value.date()
     return value
 
 
@@ -53,7 +54,7 @@ def validate_not_future(value, today: date | None = None):
     """The date (or datetime) is today or earlier, by the site's local date. `today` is for tests."""
     if value is None:
         return
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if _as_date(value) > today:
         raise ValidationError(NOT_FUTURE_MESSAGE, code="future_date")
 
@@ -66,7 +67,7 @@ def validate_under_25(date_of_birth: date, on: date | None = None):
     """
     if date_of_birth is None:
         return
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if date_of_birth > on:
         raise ValidationError(DATE_OF_BIRTH_FUTURE_MESSAGE, code="date_of_birth_future")
     age = rules.age_on(date_of_birth, on)

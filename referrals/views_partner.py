@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners.web import apply_errors, flash_error
+from core import clock
+from core.web import apply_errors, flash_error
 
 from . import selectors, services
 from .forms_triage import FirstContactForm, ReasonForm
@@ -23,14 +24,14 @@ def allocations(request):
     page = Paginator(selectors.allocations_for(request.acting, state=state or None), 25).get_page(request.GET.get("page"))
     return render(request, "referrals/partner/allocations.html", {
         "page": page, "state": state, "states": Allocation.State.choices, "now": timezone.now(),
-        "today": timezone.localdate(), "query": f"state={state}",
+        "today": clock.today(), "query": f"state={state}",
     })
 
 
 def _context(request, allocation, **extra):
     referral = selectors.referral_detail(request.acting, allocation.referral_id) if allocation.state != "handed_back" else None
     return {
-        "allocation": allocation, "referral": referral, "now": timezone.now(), "today": timezone.localdate(),
+        "allocation": allocation, "referral": referral, "now": timezone.now(), "today": clock.today(),
         "events": selectors.timeline(request.acting, referral) if referral else [],
         "hand_back_form": extra.get("hand_back_form") or ReasonForm(label="Why are you handing this referral back?",
                                                                      submit="Hand back to the VRU"),

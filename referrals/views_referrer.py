@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import clock
+from core.web import apply_errors
 from partners import access, audit
 
 from . import rules, selectors, services
@@ -115,18 +117,6 @@ def _not_a_draft(request, referral):
     return redirect("referral-detail", pk=referral.pk)
 
 
-def _apply_errors(form, error):
-    """A service's ValidationError on the form: field messages inline, the rest in the summary."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-    return form
-
-
 # --- My referrals --------------------------------------------------------------------------
 
 
@@ -208,7 +198,7 @@ def step(request, pk, step):
         return _not_a_draft(request, referral)
     back_to_check = request.GET.get("next") == "check"
     back_url, next_url = _step_urls(referral, step, back_to_check)
-    today = rules.london_date(timezone.now())
+    today = clock.today()
     if request.method == "POST":
         save_later = SAVE_LATER in request.POST
         form = form_class(request.POST, partial=save_later, today=today)
@@ -218,7 +208,7 @@ def step(request, pk, step):
             except ValidationError as error:
                 if getattr(error, "code", None) == "not_draft":
                     return _not_a_draft(request, referral)
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 if save_later:
                     messages.success(request, SAVED_FOR_LATER)
@@ -379,7 +369,7 @@ def answer(request, pk):
                 for message in error.messages:
                     messages.error(request, message)
                 return redirect("referral-detail", pk=referral.pk)
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Your answer has been sent to the VRU. The referral is back with them for a decision.")
             return redirect("referral-detail", pk=referral.pk)

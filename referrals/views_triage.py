@@ -8,10 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cohorts import selectors as cohort_selectors
-from outcomes import selectors as outcome_selectors
-from partners import access
-from partners.web import apply_errors, flash_error
+from core import clock
+from core.web import apply_errors, flash_error
 
 from . import rules, selectors, services
 from .forms_triage import CorrectionForm, DecisionForm, QueueFilterForm, ReasonForm
@@ -183,16 +181,4 @@ def correct(request, pk):
 @login_required
 def late_partners(request):
     allocations = selectors.late_allocations(request.acting, now=timezone.now())
-    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": timezone.localdate()})
-
-
-@login_required
-def young_person(request, pk):
-    person = selectors.young_person(request.acting, pk)
-    return render(request, "referrals/young_person.html", {
-        "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
-        "timeline": outcome_selectors.young_person_timeline(request.acting, person),
-        "case_links": access.can(request.acting, "view_cases"),
-        "cohort_memberships": cohort_selectors.memberships_of(request.acting, person),
-        "cohort_links": access.can(request.acting, "view_cohorts"),
-    })
+    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": clock.today()})

@@ -8,17 +8,16 @@ partnership and answers for what it passes on (the CSV downloads are what is mea
 
 from datetime import timedelta
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from outcomes.api import NamedEnumField
+from core import clock
+from core.api import ApiViewSet, NamedEnumField
+from partners.api_auth import capability
 from partners.models import Area
-from referrals.api import ApiViewSet, capability
-from referrals.rules import london_date
 
 from . import figures as f
 from . import rules, selectors, services
@@ -39,7 +38,7 @@ class FigureQuerySerializer(serializers.Serializer):
     def validate(self, data):
         preset = data.get("preset") or rules.LAST_12_MONTHS
         if preset != rules.CUSTOM:
-            data["period"] = rules.preset_period(preset, london_date(timezone.now()))
+            data["period"] = rules.preset_period(preset, clock.today())
             return data
         start, end = data.get("start"), data.get("end")
         if start is None or end is None:

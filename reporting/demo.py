@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import clock
 from outcomes import reference_data
 from outcomes import rules as outcome_rules
 from outcomes.models import (
@@ -148,7 +149,7 @@ class _History:
     def __init__(self, orgs, users, now):
         self.rng = random.Random(2024)
         self.orgs, self.users, self.now = orgs, users, now
-        self.yesterday = referral_rules.london_date(now) - timedelta(days=1)
+        self.yesterday = clock.today(now) - timedelta(days=1)
         self.triager = users["triager@vru.example.org"]
         self.people, self.referrals, self.concerns, self.events = [], [], [], []
         self.allocations, self.interventions, self.sessions = [], [], []
@@ -224,7 +225,7 @@ class _History:
         rng = self.rng
         source, org, user, area = self.referrer()
         area = area or _pick(rng, AREA_WEIGHTS)
-        day = referral_rules.london_date(received)
+        day = clock.today(received)
         person = self.known_person(area, day) or self.person(area, day, org if source == "school" else None)
         urgent = rng.random() < 0.07
         deadline = referral_rules.triage_deadline(received, urgent)
@@ -295,10 +296,10 @@ class _History:
             return self.allocate(r, answered + timedelta(hours=rng.uniform(1, 18)), area, exclude=name)
         a.state, a.accepted_at, a.accepted_by = Allocation.State.ACCEPTED, answered, worker
         a.first_contact_due = referral_rules.first_contact_due(answered, r.rag)
-        contact = referral_rules.london_date(answered) + timedelta(days=rng.randint(0, 3))
+        contact = clock.today(answered) + timedelta(days=rng.randint(0, 3))
         a.first_contact_at = contact if contact <= self.yesterday else None
         self.event(r, K.ACCEPTED, answered, f"Accepted by {name}", actor=worker, organisation=org, shared=True)
-        self.intervention(r, org, name, referral_rules.london_date(answered))
+        self.intervention(r, org, name, clock.today(answered))
 
     def intervention(self, r, org, name, accepted: date):
         rng = self.rng
@@ -419,7 +420,7 @@ class _History:
                                             timedelta(hours=13), actor=police, organisation=force, summary="Further offence"))
                 proposed = rules.midnight(min(day + timedelta(days=rng.randint(45, 100)), end)) + timedelta(hours=8)
                 confirmed = proposed + timedelta(days=rng.randint(2, 6), hours=7)
-                late = rng.random() < 0.15 or referral_rules.london_date(confirmed) > deadline
+                late = rng.random() < 0.15 or clock.today(confirmed) > deadline
                 if late:
                     received = rules.midnight(deadline + timedelta(days=rng.randint(2, 20))) + timedelta(hours=10)
                 else:
@@ -427,7 +428,7 @@ class _History:
                 received = max(received, confirmed + timedelta(hours=1))
                 proposer = manager if lead.name == "YOS Birmingham" else None  # elsewhere the daily sweep proposed it
                 case.status, case.breach_proposed_by, case.breach_proposed_at = "outcome_recorded", proposer, proposed
-                if referral_rules.london_date(received) > deadline:
+                if clock.today(received) > deadline:
                     case.deadline_missed_on = deadline + timedelta(days=1)
                 outcome = (17 if case.deadline_missed_on and offence.mode_of_trial == "summary"
                            else rng.choices([1, 8, 21], weights=[55, 25, 20])[0])
@@ -478,8 +479,8 @@ class _History:
         for r in sorted(self.referrals, key=lambda r: r.received_at):
             before = earlier.get(r.young_person_id)
             if before is not None and before.closed_at and before.closed_at <= r.received_at and \
-                    referral_rules.is_re_referral(referral_rules.london_date(before.closed_at),
-                                                  referral_rules.london_date(r.received_at)):
+                    referral_rules.is_re_referral(clock.today(before.closed_at),
+                                                  clock.today(r.received_at)):
                 r.is_re_referral, r.previous_referral = True, before
                 flagged.append(r)
             earlier[r.young_person_id] = r
@@ -521,7 +522,7 @@ def seed_history(orgs, users, *, now=None) -> dict:
         return {}
     now = now or timezone.now()
     reference_data.ensure()
-    today = referral_rules.london_date(now)
+    today = clock.today(now)
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     for _ in range(MONTHS - 1):
         first = (first - timedelta(days=1)).replace(day=1)

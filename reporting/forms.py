@@ -5,9 +5,9 @@ from datetime import timedelta
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from partners.forms_base import GovukForm
+from core.forms import GovukDateField, GovukForm
 from partners.models import Area
-from referrals.forms_referrer import GovukDateField, _ethnicity_choices
+from referrals.forms_referrer import ethnicity_choices
 from referrals.models import Ethnicity
 
 from . import rules
@@ -115,7 +115,7 @@ class PopulationForm(_Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ethnicity"].choices = [c for c in _ethnicity_choices() if c[0] != Ethnicity.NOT_STATED]
+        self.fields["ethnicity"].choices = [c for c in ethnicity_choices() if c[0] != Ethnicity.NOT_STATED]
 
     def layout(self):
         return [

@@ -9,13 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from core.clock import LONDON
 from partners.workdays import is_working_day
-
-LONDON = ZoneInfo("Europe/London")
 
 # --------------------------------------------------------------------------------------
 # 1. Periods

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core import clock
+from core.web import apply_errors
 from partners import access, csv_export
-from partners.web import apply_errors
-from referrals.rules import london_date
 
 from . import charts, rules, selectors, services
 from . import figures as f
@@ -18,7 +18,7 @@ from .forms import PeriodForm, PopulationForm
 
 
 def _period_form(request):
-    return PeriodForm.read(request.GET, today=london_date(timezone.now()))
+    return PeriodForm.read(request.GET, today=clock.today())
 
 
 def _with_charts(sections):

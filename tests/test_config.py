@@ -51,3 +51,15 @@ def test_the_api_docs_allow_inline_style_but_never_inline_script(client, referre
     assert "'unsafe-inline'" in policy["style-src"]
     assert policy["script-src"] == "'self'"
     assert "cdn" not in response.content.decode().lower()
+
+
+def test_reading_the_settings_makes_no_folder():
+    # var/ (the demo's SQLite file, broker and beat schedule) is made where it is used: config/sqlite, config/celery.
+    refuse = ("import os, pathlib\n"
+              "def refuse(*args, **kwargs): raise SystemExit(f'settings made a folder: {args[:1]}')\n"
+              "pathlib.Path.mkdir = os.makedirs = os.mkdir = refuse\n"
+              "import config.settings\n")
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run([sys.executable, "-c", refuse], cwd=ROOT, env={**environment, "DEBUG": "true"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from config import errors
+from core import error_pages as errors
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("partners", "referrals", "outcomes", "cohorts", "reporting", "notifications", "jobs", "config")
+APPS = ("core", "partners", "referrals", "outcomes", "cohorts", "reporting", "notifications", "jobs", "web", "config")
 
 # Module names (the last part) that a person or the scheduler reaches directly.
 ENTRY_MODULES = {"urls", "api_urls", "tasks", "jobs", "settings", "celery", "wsgi", "asgi"}

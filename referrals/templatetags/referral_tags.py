@@ -2,6 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import clock
+
 register = template.Library()
 
 STATUS_COLOURS = {
@@ -36,7 +38,7 @@ def is_past(value, now=None):
     if value is None:
         return False
     now = now or timezone.now()
-    return value < now if hasattr(value, "hour") else value < timezone.localdate()
+    return value < now if hasattr(value, "hour") else value < clock.today()
 
 
 @register.filter

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from core import clock
 from partners import demo as demo_data
 
 from .conftest import assert_accessible, sign_in
@@ -19,11 +20,7 @@ YOS_MANAGER = "manager@yos-birmingham.example.org"
 
 
 def today():
-    from django.utils import timezone
-
-    from referrals.rules import london_date
-
-    return london_date(timezone.now())
+    return clock.today()
 
 
 def long_date(day):

@@ -8,12 +8,11 @@ import csv
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from core import clock
 from partners import demo as demo_data
 from partners.models import AuditEvent
-from referrals.rules import london_date
 from reporting import rules
 
 from .conftest import assert_accessible, sign_in
@@ -40,7 +39,7 @@ def test_a_manager_opens_the_figures_changes_the_period_and_downloads_a_csv(page
     sign_in(page, MANAGER, demo_data.DEMO_PASSWORD)
     page.locator(".govuk-service-navigation").get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Figures")
-    today = london_date(timezone.now())
+    today = clock.today()
     year = rules.preset_period(rules.LAST_12_MONTHS, today)
     shown = page.get_by_test_id("period-shown")
     expect(shown).to_contain_text(f"Showing {long_date(year.start)} to {long_date(year.last_day)}")

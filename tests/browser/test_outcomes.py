@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core import clock
 from outcomes.rules import contract_end
 from partners import demo as demo_data
 
@@ -50,9 +51,7 @@ def reference_data(transactional_db):
 
 
 def today():
-    from referrals.rules import london_date
-
-    return london_date(timezone.now())
+    return clock.today()
 
 
 def long_date(day):

@@ -1,12 +1,11 @@
 """The demo's two cohorts: built through the services, with tier history, reviews (one overdue) and plans; once."""
 
 import pytest
-from django.utils import timezone
 
 from cohorts import demo, rules
 from cohorts.models import Cohort, CohortMembership, PlanAction, Review, TierChange
+from core import clock
 from partners.demo import seed_organisations_and_users
-from referrals.rules import london_date
 from tests.outcomes.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +37,7 @@ def test_the_demo_has_a_walsall_pip4_cohort_and_a_scaled_operation_cohort(seeded
 
 
 def test_the_demo_cohorts_have_history_reviews_one_overdue_and_plans_in_every_state(seeded):
-    today = london_date(timezone.now())
+    today = clock.today()
     assert TierChange.objects.filter(kind="changed", review__isnull=True).exists()  # changed by hand
     assert TierChange.objects.filter(kind="changed", review__isnull=False).exists()  # decided at a review
     assert TierChange.objects.filter(kind="left").count() == 1

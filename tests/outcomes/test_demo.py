@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core import clock
 from outcomes import demo, rules
 from outcomes.models import (
     Assessment,
@@ -21,7 +22,6 @@ from outcomes.models import (
     ReturnToPolice,
     Session,
 )
-from referrals.rules import london_date
 from reporting.demo import HISTORY_PREFIX
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_interventions_show_every_status_and_the_kinds_of_session(seeded):
 
 
 def test_cases_tell_the_stories_the_demo_needs(seeded):
-    today = london_date(timezone.now())
+    today = clock.today()
     cases = (DiversionCase.objects.exclude(crime_reference__startswith=HISTORY_PREFIX)
              .select_related("young_person", "pathway", "offence", "lead_organisation"))
     assert {c.lead_organisation.name for c in cases} == {"YOS Birmingham", "YOS Walsall"}

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core import clock
 from outcomes.models import CaseEvent, DiversionCase, Intervention, Session
 from partners.access import Acting, acting_for, visible
 from partners.demo import seed_organisations_and_users
 from referrals.models import Allocation, Referral, YoungPerson
-from referrals.rules import london_date
 from reporting import demo, rules, selectors
 from reporting.models import AreaPopulation
 
@@ -28,7 +28,7 @@ def seeded(settings):
 def test_history_for_the_figures(seeded):
     """The one volume test here: 18 months with a trend, consistent with the services, a population, seeded once."""
     orgs, users, added = seeded
-    today = london_date(timezone.now())
+    today = clock.today()
     assert added["referrals"] == Referral.objects.count() > 18 * 30
     this_month = today.replace(day=1)
     period = rules.Period(rules.preset_period("last_12_months", today).start - datetime.timedelta(days=183), this_month)

@@ -20,11 +20,11 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.forms import GovukDateField
 from partners import token_services
 from partners.access import acting_for
 from partners.api_parsers import MAX_DEPTH
 from referrals import services
-from referrals.forms_referrer import GovukDateField
 from tests.cohorts.factories import cohort_with_member
 from tests.outcomes.factories import make_case
 from tests.referrals.factories import referral_data

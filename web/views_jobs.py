@@ -1,9 +1,10 @@
+"""The scheduled jobs page: each job, its schedule and its last runs."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from jobs import selectors
 from partners.access import require_capability
-
-from . import selectors
 
 
 @login_required

@@ -1,3 +1,5 @@
+"""The 403, 404 and 500 pages (config/urls.py handlers), shared with the middleware that answers domain errors."""
+
 from django.shortcuts import render
 
 

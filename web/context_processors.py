@@ -1,7 +1,10 @@
+"""The navigation and the acting organisation on every page: the whole portal's menu, by role."""
+
 from django.conf import settings
 from django.urls import reverse
 
-from .access import as_acting, can, organisations_of
+from notifications.selectors import unread_count
+from partners.access import as_acting, can, organisations_of
 
 # Navigation by role: (label, url name, capability or None for everyone signed in).
 NAVIGATION = [
@@ -49,8 +52,6 @@ def portal(request):
             active = path == url if name == "home" else path.startswith(url)
             nav.append({"label": label, "url": url, "active": active})
     context["navigation"] = nav
-    from notifications.selectors import unread_count
-
     unread = unread_count(user)
     for item in nav:
         if item["url"] == reverse("notifications") and unread:

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views, views_jobs
+
+urlpatterns = [
+    path("young-people/<int:pk>/", views.young_person, name="young-person"),
+    path("jobs/", views_jobs.job_list, name="jobs"),
+]

@@ -1,0 +1,21 @@
+"""The young person's page: what each app knows of them, as far as the person asking may see it."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from cohorts import selectors as cohort_selectors
+from outcomes import selectors as outcome_selectors
+from partners import access
+from referrals import selectors
+
+
+@login_required
+def young_person(request, pk):
+    person = selectors.young_person(request.acting, pk)
+    return render(request, "referrals/young_person.html", {
+        "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
+        "timeline": outcome_selectors.young_person_timeline(request.acting, person),
+        "case_links": access.can(request.acting, "view_cases"),
+        "cohort_memberships": cohort_selectors.memberships_of(request.acting, person),
+        "cohort_links": access.can(request.acting, "view_cohorts"),
+    })
