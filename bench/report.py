@@ -31,7 +31,7 @@ LABELS = {
     "caseload_yos_birmingham": "Caseload, YOS Birmingham",
     "figures_year": "Figures page, last 12 months",
     "compliance_sweep": "Daily compliance sweep",
-    "deadline_job": "Re-referral deadline job",
+    "deadline_job": "Return-to-police deadline job",
     "take_next": "Take next: 8 threads at once",
     "access_vs_guardian": "Partner's referrals: access policy vs guardian generic",
     "load_api": "Load run: API referrals list (gunicorn, 2 workers)",
