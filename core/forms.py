@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +27,51 @@ def add_idempotency_key(form):
     if not form.is_bound:
         form.initial["idempotency_key"] = uuid.uuid4()
     return Field("idempotency_key")
+
+
+def _conditional_radios(form):
+    """The names of the radios a crispy layout shows as ConditionalRadios (ids numbered from 0, not 1)."""
+    names, todo = set(), [getattr(getattr(form, "helper", None), "layout", None)]
+    while todo:
+        item = todo.pop()
+        if item is None:
+            continue
+        if isinstance(item, ConditionalRadios):
+            names.add(item.field)
+        todo.extend(f for f in getattr(item, "fields", ()) if not isinstance(f, str))
+    return names
+
+
+def input_id(form, name, conditional_radios=None):
+    """The id of the input the error summary links to: the first radio or checkbox of a question, the part of a
+    date to blame (else the day). crispy-forms-gds ids radios by their html name, so a form prefix is kept."""
+    field, bound = form.fields[name], form[name]
+    if conditional_radios is None:
+        conditional_radios = _conditional_radios(form)
+    if isinstance(field, forms.MultiValueField):
+        wrong = [i for i, sub in enumerate(field.fields) if getattr(sub.widget, "errors", None)]
+        return f"{bound.auto_id}_{wrong[0] if wrong else 0}"
+    if name in conditional_radios:
+        return f"id_{bound.html_name}_0"
+    if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"id_{bound.html_name}_1"
+    return bound.auto_id
+
+
+def error_links(form):
+    """[(href, message)] for the GOV.UK error summary of any form, in the order of its questions.
+    A message about no one question (or about a hidden field) links to the first visible question."""
+    if hasattr(form, "error_links"):
+        return form.error_links()
+    conditional = _conditional_radios(form)
+    visible = [f.name for f in form.visible_fields()]
+    first = f"#{input_id(form, visible[0], conditional)}" if visible else ""
+    links = [(first, message) for message in form.non_field_errors()]
+    for bound in form.hidden_fields():
+        links += [(first, message) for message in bound.errors]
+    for name in visible:
+        links += [(f"#{input_id(form, name, conditional)}", message) for message in form.errors.get(name, [])]
+    return links
 
 
 class GovukForm(forms.Form):
@@ -53,16 +98,7 @@ class GovukForm(forms.Form):
         return [Field(name) for name in self.fields if name != "idempotency_key"]
 
     def anchor(self, name):
-        """The id of the input the error summary links to (crispy-forms-gds ids radios by name, not by auto_id)."""
-        field = self.fields[name]
-        if isinstance(field, forms.MultiValueField):  # a GOV.UK date input: the part to blame, else the day
-            wrong = [i for i, sub in enumerate(field.fields) if getattr(sub.widget, "errors", None)]
-            return f"{self[name].auto_id}_{wrong[0] if wrong else 0}"
-        if name in self.conditional_radios:
-            return f"id_{name}_0"
-        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-            return f"id_{name}_1"
-        return self[name].auto_id
+        return input_id(self, name, self.conditional_radios or None)
 
     def error_links(self):
         """[(href, message)] for the GOV.UK error summary, in the order of the fields."""

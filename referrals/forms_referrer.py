@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core import clock
-from core.forms import GovukDateField, add_idempotency_key
+from core.forms import GovukDateField, add_idempotency_key, input_id
 from partners.models import Area
 
 from . import rules, validators
@@ -101,19 +101,9 @@ class _StepForm(forms.Form):
 
     def anchor(self, name):
         """The id of the first input of a field, for the error summary link."""
-        field = self.fields.get(name)
-        if field is None:
-            return f"id_{next(iter(self.fields))}"
-        if isinstance(field, GovukDateField):
-            for index, sub in enumerate(field.fields):
-                if getattr(sub.widget, "errors", None):
-                    return f"id_{name}_{index}"
-            return f"id_{name}_0"
-        if name in getattr(self, "conditional_radios", ()):
-            return f"id_{name}_0"  # crispy-forms-gds numbers conditional radios from 0
-        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-            return f"id_{name}_1"
-        return f"id_{name}"
+        if name not in self.fields:
+            name = next(iter(self.fields))
+        return input_id(self, name, getattr(self, "conditional_radios", ()) or None)
 
     def error_links(self):
         """[(href, message)] in the order of the fields, for the GOV.UK error summary."""

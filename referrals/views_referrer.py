@@ -231,12 +231,19 @@ def _anchor(slug, name):
     return STEP_FORMS[slug]().anchor(name)
 
 
+def _change_words(label):
+    """The label as it reads after "Change": "Date of birth" -> "date of birth", but "NHS number" stays."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
 _OPTIONAL = {"preferred_name", "gender_identity", "upn", "nhs_number"}
 
 
 def _summary_sections(referral, concerns):
     """The check-your-answers rows, per step: (title, slug, [(label, value, field)])."""
-    concern_labels = [Concern(c.concern).label for c in concerns]
+    # In the form's order, not the order they were saved in, so the list reads as the form did.
+    concern_labels = [label for value, label in Concern.choices if value in {c.concern for c in concerns}]
     # None (not answered) has no entry: the page says "Not answered" rather than guessing No.
     yes_no = {True: "Yes – immediate risk of harm", False: "No"}
     sections = [
@@ -268,6 +275,7 @@ def _summary_sections(referral, concerns):
     return [
         {"title": title, "slug": slug,
          "rows": [{"label": label, "value": value, "anchor": _anchor(slug, field), "many": isinstance(value, list),
+                  "change": _change_words(label),
                   "optional": field in _OPTIONAL} for label, value, field in rows]}
         for title, slug, rows in sections
     ]

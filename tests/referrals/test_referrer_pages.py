@@ -519,3 +519,16 @@ def test_save_draft_rejects_what_the_form_would(referrer):
     with pytest.raises(ValidationError):
         services.save_draft(acting_for(referrer), {"postcode": "NOT A POSTCODE"}, now=timezone.now())
     assert not Referral.objects.exists()
+
+
+def test_check_your_answers_uses_the_questions_words_and_the_forms_order(school_client, referrer):
+    draft = complete_draft(referrer)
+    school_client.post(step_url(draft, "concern"), concern_answers(concerns=["substance", "online", "weapon"]))
+    html = school_client.get(reverse("referral-check", args=[draft.pk])).content.decode()
+    assert '<span class="govuk-visually-hidden"> NHS number</span>' in html
+    assert '<span class="govuk-visually-hidden"> date of birth</span>' in html
+    assert "nhs number" not in html
+    concerns = re.search(r'data-testid="section-concern".*?<ul class="govuk-list">(.*?)</ul>', html, re.S).group(1)
+    listed = re.findall(r"<li>(.*?)</li>", concerns)
+    assert listed == ["Carrying or suspected of carrying a knife or weapon",
+                      "Online conflict (social media, drill videos)", "Substance misuse"]
