@@ -9,7 +9,17 @@ from partners import access, audit
 from partners.models import Organisation, OrganisationKind
 
 from . import rules
-from .models import QUEUE_ORDER, Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
+from .models import (
+    QUEUE_ORDER,
+    Allocation,
+    InfoRequest,
+    PossibleMatch,
+    Referral,
+    ReferralConcern,
+    ReferralEvent,
+    Status,
+    YoungPerson,
+)
 
 LIST_RELATED = ("referring_organisation", "claimed_by")
 

@@ -306,7 +306,8 @@ def claim(acting, referral, *, now):
 
 @transaction.atomic
 def claim_next(acting, *, now, filters=None):
-    """Claim the first free item in queue order (models.QUEUE_ORDER: urgent first), skipping rows another triager is locking right now."""
+    """Claim the first free item in queue order (models.QUEUE_ORDER: urgent first), skipping rows another
+    triager is locking right now."""
     acting = access.require_capability(acting, "triage")
     free = Q(claimed_by__isnull=True) | Q(claim_activity_at__lt=now - rules.CLAIM_LAPSE)
     queryset = access.visible(acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES)).filter(free)
