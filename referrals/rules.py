@@ -199,7 +199,7 @@ DUE_TODAY = "due_today"
 DUE_LATER = "due_later"
 RETURNED = "returned"
 
-SECTION_ORDER = (OVERDUE, URGENT, DUE_TODAY, DUE_LATER, RETURNED)
+SECTION_ORDER = (URGENT, OVERDUE, DUE_TODAY, DUE_LATER, RETURNED)
 SECTION_LABELS = {
     OVERDUE: "Overdue",
     URGENT: "Urgent",
@@ -212,13 +212,14 @@ SECTION_LABELS = {
 def queue_section(now: datetime, deadline: datetime, urgent: bool, returned: bool) -> str:
     """Which section of the daily triage queue an item sits in.
 
-    Overdue items rise to the top whatever else is true of them; then urgent; then items
-    back with more information; then the rest by whether they fall due today (in England).
+    Urgent items (immediate risk of harm) come first, overdue or not: a week-late routine item must not
+    wait ahead of a child at risk today. Then overdue; then items back with more information; then the
+    rest by whether they fall due today (in England). An unanswered urgency (None) counts as not urgent.
     """
-    if _utc(deadline, "deadline") < _utc(now, "now"):
-        return OVERDUE
     if urgent:
         return URGENT
+    if _utc(deadline, "deadline") < _utc(now, "now"):
+        return OVERDUE
     if returned:
         return RETURNED
     if clock.today(deadline) == clock.today(now):

@@ -9,7 +9,17 @@ from partners import access, audit
 from partners.models import Organisation, OrganisationKind
 
 from . import rules
-from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralConcern, ReferralEvent, Status, YoungPerson
+from .models import (
+    QUEUE_ORDER,
+    Allocation,
+    InfoRequest,
+    PossibleMatch,
+    Referral,
+    ReferralConcern,
+    ReferralEvent,
+    Status,
+    YoungPerson,
+)
 
 LIST_RELATED = ("referring_organisation", "claimed_by")
 
@@ -55,7 +65,7 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     if concern:
         queryset = queryset.filter(Q(concerns__concern=concern))
     keys = OrderedDict((key, []) for key in rules.SECTION_ORDER)
-    for pk, deadline, urgent, returned_at in queryset.order_by("triage_deadline", "id").values_list(
+    for pk, deadline, urgent, returned_at in queryset.order_by(*QUEUE_ORDER).values_list(
             "pk", "triage_deadline", "urgent", "returned_at"):
         keys[rules.queue_section(now, deadline, urgent, returned_at is not None)].append(pk)
     shown = {key: pks if pick is None else list(pick(key, pks)) for key, pks in keys.items()}

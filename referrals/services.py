@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 
 from core import clock
 from core.errors import HeldElsewhere
@@ -22,6 +22,7 @@ from partners.workdays import is_working_day
 
 from . import notices, rules, selectors
 from .models import (
+    QUEUE_ORDER,
     Allocation,
     Decision,
     DeclineReason,
@@ -303,17 +304,10 @@ def claim(acting, referral, *, now):
     return referral
 
 
-def _pressing_rank(now):
-    """Overdue first, then urgent, then the rest; within each, the earliest deadline."""
-    return Case(
-        When(triage_deadline__lt=now, then=Value(0)), When(urgent=True, then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
-    )
-
-
 @transaction.atomic
 def claim_next(acting, *, now, filters=None):
-    """Claim the most pressing unclaimed item, skipping rows another triager is locking right now."""
+    """Claim the first free item in queue order (models.QUEUE_ORDER: urgent first), skipping rows another
+    triager is locking right now."""
     acting = access.require_capability(acting, "triage")
     free = Q(claimed_by__isnull=True) | Q(claim_activity_at__lt=now - rules.CLAIM_LAPSE)
     queryset = access.visible(acting, Referral.objects.filter(status__in=rules.QUEUE_STATUSES)).filter(free)
@@ -321,7 +315,7 @@ def claim_next(acting, *, now, filters=None):
         queryset = queryset.filter(**filters)
     lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
     referral = (
-        queryset.annotate(rank=_pressing_rank(now)).order_by("rank", "triage_deadline", "id")
+        queryset.order_by(*QUEUE_ORDER)
         .select_for_update(of=("self",), **lock).first()
     )
     if referral is None:

@@ -284,9 +284,12 @@ NOW = london(2026, 9, 1, 10, 0)
 @pytest.mark.parametrize(
     "deadline,urgent,returned,section",
     [
-        # Overdue beats everything.
+        # Urgent (immediate risk of harm) beats everything, overdue included; unanswered is not urgent.
+        (NOW - timedelta(minutes=5), True, False, "urgent"),
+        (NOW - timedelta(days=7), True, True, "urgent"),
+        (NOW - timedelta(minutes=5), None, False, "overdue"),
+        # Then overdue beats the rest.
         (NOW - timedelta(seconds=1), False, False, "overdue"),
-        (NOW - timedelta(minutes=5), True, False, "overdue"),
         (NOW - timedelta(days=2), False, True, "overdue"),
         # Exactly at the deadline is not yet overdue.
         (NOW, False, False, "due_today"),
@@ -321,12 +324,12 @@ def test_overdue_is_judged_in_real_time_across_the_clock_change():
     # by 01:30 GMT (01:30 UTC), though 01:45 on the clock face is later than 01:30.
     deadline = london(2026, 10, 25, 1, 45).replace(fold=0)
     now = london(2026, 10, 25, 1, 30).replace(fold=1)
-    assert r.queue_section(now, deadline, urgent=True, returned=False) == "overdue"
-    assert r.queue_section(now.replace(fold=0), deadline, urgent=True, returned=False) == "urgent"
+    assert r.queue_section(now, deadline, urgent=False, returned=False) == "overdue"
+    assert r.queue_section(now.replace(fold=0), deadline, urgent=False, returned=False) == "due_today"
 
 
 def test_section_order_and_labels():
-    assert r.SECTION_ORDER == ("overdue", "urgent", "due_today", "due_later", "returned")
+    assert r.SECTION_ORDER == ("urgent", "overdue", "due_today", "due_later", "returned")
     assert set(r.SECTION_LABELS) == set(r.SECTION_ORDER)
     assert r.SECTION_LABELS == {
         "overdue": "Overdue",

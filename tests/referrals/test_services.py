@@ -119,7 +119,7 @@ def test_claims_are_exclusive_and_lapse_after_two_hours(referrer, triager):
     assert referral.claimed_by == other and referral.status == Status.IN_TRIAGE
 
 
-def test_take_next_takes_overdue_then_urgent_then_earliest(referrer, triager):
+def test_take_next_takes_urgent_then_overdue_then_earliest(referrer, triager):
     later = submit(referrer)
     overdue = submit(referrer, now=NOW - timedelta(days=6))
     urgent = submit(referrer, urgent=True, urgency_reason="Immediate risk.")
@@ -128,7 +128,20 @@ def test_take_next_takes_overdue_then_urgent_then_earliest(referrer, triager):
     while (referral := services.claim_next(acting, now=NOW)) is not None:
         taken.append(referral)
         services.decide(acting, referral, decision="signpost", rag="green", signpost_to="Youth club", now=NOW)
-    assert taken == [overdue, urgent, later]
+    assert taken == [urgent, overdue, later]
+
+
+def test_take_next_takes_urgent_before_a_week_overdue_routine_item(referrer, triager):
+    week_late = submit(referrer, now=NOW - timedelta(days=9))
+    urgent = [submit(referrer, now=NOW - timedelta(hours=hours), urgent=True, urgency_reason="Immediate risk.")
+              for hours in (1, 5, 3, 2)]  # due in 3 hours, 1 hour overdue, due in 1 hour, due in 2 hours
+    acting = acting_for(triager)
+    taken = []
+    while (referral := services.claim_next(acting, now=NOW)) is not None:
+        taken.append(referral)
+        services.decide(acting, referral, decision="signpost", rag="green", signpost_to="Youth club", now=NOW)
+    assert week_late.triage_deadline < NOW - timedelta(days=6)
+    assert taken == [urgent[1], urgent[2], urgent[3], urgent[0], week_late]
 
 
 def test_taking_next_lets_go_of_the_item_held_before(referrer, triager):

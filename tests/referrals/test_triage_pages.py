@@ -32,11 +32,11 @@ def test_the_queue_shows_sections_in_order_with_counts_and_flags(client, triager
     page = client.get(reverse("triage-queue"))
     assert page.status_code == 200
     sections = {s["key"]: [r.pk for r in s["items"]] for s in page.context["sections"]}
-    assert list(sections) == ["overdue", "urgent", "due_today", "due_later", "returned"]
+    assert list(sections) == ["urgent", "overdue", "due_today", "due_later", "returned"]
     assert sections["overdue"] == [overdue.pk] and sections["urgent"] == [urgent.pk]
     assert later.pk in sections["due_today"] + sections["due_later"]
     html = page.content.decode()
-    assert "Possible duplicate" in html and html.index(overdue.reference) < html.index(urgent.reference)
+    assert "Possible duplicate" in html and html.index(urgent.reference) < html.index(overdue.reference)
 
 
 def test_the_queue_filters_by_area_source_concern_and_rag(client, triager, referrer):
@@ -124,6 +124,19 @@ def test_take_next_claims_the_most_pressing_item_and_opens_it(client, triager, r
     assert response["Location"] == reverse("triage-referral", args=[overdue.pk])
     overdue.refresh_from_db()
     assert overdue.claimed_by == triager and overdue.status == Status.IN_TRIAGE
+
+
+def test_take_next_opens_an_urgent_referral_before_a_week_overdue_one(client, triager, referrer):
+    now = timezone.now()
+    submit(referrer, now=now - timedelta(days=9))
+    urgent = [submit(referrer, now=now - timedelta(hours=hours), urgent=True, urgency_reason="Immediate risk.")
+              for hours in (1, 5, 3, 2)]
+    client.force_login(triager)
+    response = client.post(reverse("triage-next"))
+    assert response["Location"] == reverse("triage-referral", args=[urgent[1].pk])  # urgent and 1 hour overdue
+    queue = client.get(reverse("triage-queue")).context["sections"]
+    assert [s["key"] for s in queue if s["items"]] == ["urgent", "overdue"]
+    assert queue[0]["items"] == [urgent[1], urgent[2], urgent[3], urgent[0]]
 
 
 def test_a_claim_held_by_someone_else_is_refused_with_their_name(client, triager, referrer, vru):
