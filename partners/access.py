@@ -286,6 +286,17 @@ def extend_scope(label: str, own: Callable[[Acting], Q | Joined | None]):
         SCOPES[label] = replace(scope, own=(*scope.conditions, own))
 
 
+def register_app(policy):
+    """Register an app's access module (its apps.py calls this in ready()): SCOPES of its own models, EXTENSIONS
+    of other apps' scopes by a relation it owns, and RULES for what a person may do to its records."""
+    for label, scope in getattr(policy, "SCOPES", {}).items():
+        register_scope(label, scope)
+    for label, own in getattr(policy, "EXTENSIONS", {}).items():
+        extend_scope(label, own)
+    for action, (rule, message) in getattr(policy, "RULES", {}).items():
+        register_rule(action, rule, message)
+
+
 def _join(queryset: models.QuerySet, joined: Joined) -> tuple[models.QuerySet, Q]:
     alias, n = f"_{joined.relation}", 1
     while alias in queryset.query._filtered_relations:  # visible() applied twice to one queryset

@@ -5,11 +5,8 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self):
-        from partners.access import register_rule, register_scope
+        from partners.access import register_app
 
-        from .access import RULES, SCOPES
+        from . import access
 
-        for label, scope in SCOPES.items():
-            register_scope(label, scope)
-        for action, (rule, message) in RULES.items():
-            register_rule(action, rule, message)
+        register_app(access)
