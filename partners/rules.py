@@ -9,6 +9,9 @@ from .choices import OrganisationKind as K
 from .choices import Role as R
 
 INVITATION_VALID_FOR = timedelta(hours=72)
+# An API token lives at most a year; its organisation's administrators are told this many days before it ends.
+MAX_TOKEN_DAYS = 365
+TOKEN_WARNING_DAYS = 14
 
 # The roles a person can hold in each kind of organisation: what the access policy lets that role do there.
 # (A caseworker in a school, or a triager outside the VRU, would have nothing to do.)

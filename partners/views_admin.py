@@ -21,6 +21,7 @@ from . import access, admin_services, rules, selectors, token_services
 from .forms import NewPasswordForm
 from .forms_admin import InviteForm, OrganisationForm, RolesForm, TokenForm
 from .models import ApiToken
+from .signin.decorators import fresh_second_factor
 
 PAGE_SIZE = 50
 
@@ -58,6 +59,7 @@ def people(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def invite(request):
     acting = access.require_capability(request, "manage_organisation")
     key = _key(request) if request.method == "POST" else uuid.uuid4()
@@ -89,6 +91,7 @@ def _person_page(request, acting, person, form=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def person(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     person = selectors.person_of(acting, pk)
@@ -108,6 +111,7 @@ def person(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def deactivate_person(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     person = selectors.person_of(acting, pk)
@@ -161,6 +165,7 @@ def tokens(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor
 def new_token(request):
     acting = access.require_capability(request, "manage_organisation")
     people = [row["person"] for row in map(_row, selectors.people_of(acting)) if row["active"] and not row["invited"]]
@@ -184,6 +189,7 @@ def new_token(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor
 def revoke_token(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     token = access.get_visible_or_404(acting, ApiToken.objects.select_related("user"), pk=pk)
