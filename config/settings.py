@@ -274,6 +274,7 @@ JOB_SCHEDULE = {
     "cohort_reviews": crontab(minute=30, hour=6),
     "retention": crontab(minute=30, hour=2, day_of_week="sun"),
     "prune_idempotency_keys": crontab(minute=45, hour=2, day_of_week="sun"),
+    "token_expiry": crontab(minute=0, hour=7),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

@@ -189,6 +189,7 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     read_only = models.BooleanField(default=True, help_text="A read-only token may not create or change records.")
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -173,8 +173,11 @@ def new_token(request):
     if request.method == "POST" and form.is_valid():
         chosen = next(p for p in people if p.pk == form.cleaned_data["user"])
         try:
-            token, secret = token_services.create_token(acting, form.cleaned_data["name"], for_user=chosen,
-                                                        idempotency_key=form.cleaned_data.get("idempotency_key"))
+            token, secret = token_services.create_token(
+                acting, form.cleaned_data["name"], for_user=chosen,
+                idempotency_key=form.cleaned_data.get("idempotency_key"),
+                expires_at=rules.token_expiry_moment(form.cleaned_data["expires_on"]),
+                read_only=form.cleaned_data["scope"] == "read")
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -47,6 +47,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='apitoken',
+            name='expiry_recorded_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='apitoken',
             name='expiry_warned_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),

@@ -30,6 +30,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return reverse("home")
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Changing factors asks for one again after 15 minutes, as other sensitive actions do; setting up the
+        first one, just after signing in with the password, does not."""
+        if app == "allauth.mfa":
+            from allauth.core import context
+
+            from .services import is_enrolled
+            from .state import second_factor_is_fresh
+
+            request = context.request
+            return is_enrolled(request.user) and not second_factor_is_fresh(request)
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def send_notification_mail(self, *args, **kwargs):
         return None  # the portal's own notices say what changed (partners/signin/signals.py)
 

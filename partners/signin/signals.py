@@ -6,14 +6,10 @@ from django.dispatch import receiver
 
 from partners import audit
 
-from .state import record_enrolment
-
 
 @receiver(mfa.authenticator_added)
 def on_factor_added(sender, request, user, authenticator, **kwargs):
     audit.record(user, audit.AuditAction.FACTOR_ADDED, request=request, detail={"type": authenticator.type})
-    if authenticator.type != Authenticator.Type.RECOVERY_CODES:
-        record_enrolment(request, user, authenticator.type)
 
 
 @receiver(mfa.authenticator_removed)
@@ -24,7 +20,7 @@ def on_factor_removed(sender, request, user, authenticator, **kwargs):
 @receiver(mfa.authenticator_used)
 def on_factor_used(sender, request, user, authenticator, **kwargs):
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        unused = len(authenticator.wrap().get_unused_codes())
+        unused = len(Authenticator.objects.get(pk=authenticator.pk).wrap().get_unused_codes())
         audit.record(user, audit.AuditAction.RECOVERY_CODE_USED, request=request, detail={"codes_left": unused})
 
 

@@ -1,4 +1,6 @@
 from allauth.account import views as account_views
+from allauth.mfa.totp import views as totp_views
+from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount import views as social_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -10,6 +12,8 @@ from . import views
 urlpatterns = [
     path("two-factor/set-up/", views.set_up, name="two-factor-set-up"),
     path("two-factor/", views.factors, name="mfa_index"),
+    path("two-factor/totp/activate/", views.counts_as_passed(totp_views.activate_totp), name="mfa_activate_totp"),
+    path("two-factor/webauthn/add/", views.counts_as_passed(webauthn_views.add_webauthn), name="mfa_add_webauthn"),
     path("two-factor/", include("allauth.mfa.urls")),
     path("sessions/", views.sessions, name="sessions"),
     path("people/<int:pk>/reset-factors/", views.reset_factors, name="person-reset-factors"),

@@ -17,6 +17,22 @@ from .forms_admin import ProviderForm
 from .user_agents import describe
 
 
+def counts_as_passed(view):
+    """Setting up a factor proves it: the session has passed a second factor from then on (allauth tells of the
+    new factor only once the transaction commits, too late for the page that follows)."""
+
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code == 302 and services.is_enrolled(request.user):
+            from .state import has_second_factor, record_enrolment
+
+            if not has_second_factor(request):
+                record_enrolment(request, request.user, "new")
+        return response
+
+    return wrapper
+
+
 def go_to_provider(request, provider, next_url):
     """Start the organisation's OpenID Connect sign-in; allauth checks the answer and sso.match the person."""
     social = get_social_adapter().get_provider(request, provider.app.provider_id)
