@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's list of security keys says "Last used 2 days ago"
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -163,6 +164,8 @@ MFA_FORMS = {
     "reauthenticate": "partners.signin.forms.ReauthenticateCodeForm",
     "activate_totp": "partners.signin.forms.ActivateAppForm",
     "add_webauthn": "partners.signin.forms.AddKeyForm",
+    "authenticate_webauthn": "partners.signin.forms.KeyForm",
+    "reauthenticate_webauthn": "partners.signin.forms.ReauthenticateKeyForm",
 }
 # WebAuthn needs https, or http on localhost: the demo and the tests run on http://127.0.0.1 / localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)

@@ -156,7 +156,7 @@ class GovukDateField(forms.MultiValueField):
         # int() refuses over 4,300 digits; either was a server error (issue 13).
         wrong = [name for name, part in zip(self.PARTS, parts, strict=True)
                  if not is_ascii_number(part, max_digits=self.MAX_DIGITS[name])]
-        if wrong == ["year"] and is_ascii_number(parts[2], max_digits=len(parts[2])):
+        if wrong == ["year"] and parts[2].isascii() and parts[2].isdigit():
             self._fail("Year must include 4 numbers", "invalid_year", ("year",))
         if wrong:
             self._fail(f"{self.noun} must be a real date, in numbers 0 to 9", "invalid", wrong)

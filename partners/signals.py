@@ -22,7 +22,10 @@ def _list_session(request, user):
     from allauth.usersessions.models import UserSession
 
     UserSession.objects.create_from_request(request, user=user, session=request.session)
+    from .client_address import client_ip
+
     request.session["seen_at"] = time.time()
+    request.session["seen_from"] = f"{client_ip(request)} {request.META.get('HTTP_USER_AGENT', '')}"[:300]
 
 
 @receiver(user_logged_out)

@@ -4,7 +4,7 @@ from allauth.account.internal.stagekit import clear_login
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
-from allauth.mfa.webauthn.forms import AddWebAuthnForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm, ReauthenticateWebAuthnForm
 from axes.handlers.proxy import AxesProxyHandler
 from crispy_forms_gds.layout import Field
 from django import forms
@@ -13,6 +13,13 @@ from partners.forms import gds_helper
 
 CODE_HINT = "The 6 numbers your authenticator app shows, or one of your recovery codes."
 LOCKED = "Too many wrong codes. Try again in 15 minutes, or ask your organisation's administrator."
+
+
+def _plausible(code):
+    """A code an app or a recovery sheet could show: a few plain digits. Anything else is wrong without asking
+    allauth, whose int() fails on thousands of digits."""
+    code = (code or "").replace(" ", "")
+    return code.isascii() and code.isdigit() and len(code) <= 16
 
 
 def _code_field(form, label, hint=CODE_HINT):
@@ -31,6 +38,8 @@ class CountedCodeMixin:
         if AxesProxyHandler.is_locked(request, credentials):
             self._locked(request)
         try:
+            if not _plausible(self.cleaned_data.get("code")):
+                raise forms.ValidationError("wrong")
             return super().clean_code()
         except forms.ValidationError:
             AxesProxyHandler.user_login_failed(sender=type(self), credentials=credentials, request=request)
@@ -66,14 +75,48 @@ class ActivateAppForm(ActivateTOTPForm):
 
     def clean_code(self):
         try:
+            if not _plausible(self.cleaned_data.get("code")):
+                raise forms.ValidationError("wrong")
             return super().clean_code()
         except forms.ValidationError:
             raise forms.ValidationError("The code is not right. Check the app shows this portal, and try again.") from None
 
 
-class AddKeyForm(AddWebAuthnForm):
+class CredentialField(forms.JSONField):
+    """The browser's answer from the security key. Django's JSONField lets json's ValueError for a number of
+    thousands of digits through (a server error); here it is the form error it should be."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:
+            raise forms.ValidationError("Your security key's answer could not be read. Try again.") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return None  # shown again empty: the key is asked again
+
+
+class SafeCredentialMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"] = CredentialField(required=True)
+
+
+class KeyForm(SafeCredentialMixin, AuthenticateWebAuthnForm):
+    pass
+
+
+class ReauthenticateKeyForm(SafeCredentialMixin, ReauthenticateWebAuthnForm):
+    pass
+
+
+class AddKeyForm(SafeCredentialMixin, AddWebAuthnForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Name this key"
         self.fields["name"].help_text = "So you can tell your keys apart, for example \"Blue USB key\"."
-        self.fields["credential"].widget = forms.HiddenInput()

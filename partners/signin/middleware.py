@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from partners.client_address import client_ip
+
 from .state import has_second_factor
 
 # Paths a person signed in with a password only may still use: setting up a factor, and leaving.
@@ -45,14 +47,17 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        self._seen(request)
+        return self.get_response(request)
+
+    def _seen(self, request):
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
         if user is not None and user.is_authenticated and session is not None and session.session_key:
             now = time.time()
-            if now - session.get("seen_at", 0) > SEEN_EVERY_SECONDS:
+            client = f"{client_ip(request)} {request.META.get('HTTP_USER_AGENT', '')}"[:300]
+            if now - session.get("seen_at", 0) > SEEN_EVERY_SECONDS or session.get("seen_from") != client:
                 from allauth.usersessions.models import UserSession
 
                 UserSession.objects.create_from_request(request)
-                session["seen_at"] = now
-        return response
+                session["seen_at"], session["seen_from"] = now, client

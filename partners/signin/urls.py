@@ -2,6 +2,7 @@ from allauth.account import views as account_views
 from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -18,7 +19,9 @@ urlpatterns = [
     path("sessions/", views.sessions, name="sessions"),
     path("people/<int:pk>/reset-factors/", views.reset_factors, name="person-reset-factors"),
     path("organisations/<int:pk>/single-sign-on/", views.provider, name="organisation-provider"),
-    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("sso/oidc/<str:provider_id>/login/", views.reaching_provider(oidc_views.login), name="openid_connect_login"),
+    path("sso/oidc/<str:provider_id>/login/callback/", views.reaching_provider(oidc_views.callback),
+         name="openid_connect_callback"),
     path("sso/cancelled/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
     path("sso/error/", social_views.login_error, name="socialaccount_login_error"),
     # The names allauth's own views send people to, answered by the portal's pages.

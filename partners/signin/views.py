@@ -1,5 +1,6 @@
 """Pages of signing in: set up a second factor, your sessions, an administrator's factor reset, providers."""
 
+import requests
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
@@ -34,10 +35,31 @@ def counts_as_passed(view):
     return wrapper
 
 
+def provider_unreachable(request, error):
+    sso.record_error(request, None, "provider unreachable", error)
+    return render(request, "socialaccount/authentication_error.html", {"unreachable": True}, status=502)
+
+
 def go_to_provider(request, provider, next_url):
     """Start the organisation's OpenID Connect sign-in; allauth checks the answer and sso.match the person."""
     social = get_social_adapter().get_provider(request, provider.app.provider_id)
-    return social.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    try:
+        return social.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    except requests.RequestException as error:
+        return provider_unreachable(request, error)
+
+
+def reaching_provider(view):
+    """allauth's provider pages read the provider's discovery document: one that cannot be reached is a page
+    that says so (502), not a server error."""
+
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except requests.RequestException as error:
+            return provider_unreachable(request, error)
+
+    return wrapper
 
 
 @login_required

@@ -213,11 +213,18 @@ def test_an_expired_link_says_so_and_to_ask_for_a_new_invitation(client, school_
 # --- API tokens --------------------------------------------------------------------------------------------
 
 
+def token_data(**extra):
+    day = timezone.localdate() + timedelta(days=90)
+    return {"scope": "read", "expires_on_0": str(day.day), "expires_on_1": str(day.month),
+            "expires_on_2": str(day.year), **extra}
+
+
 def test_an_administrator_creates_a_token_sees_the_secret_once_and_revokes_it(admin_client, referrer):
-    response = admin_client.post(reverse("token-new"), {"name": "School MIS", "user": referrer.pk})
+    response = admin_client.post(reverse("token-new"), token_data(name="School MIS", user=referrer.pk))
     secret = re.search(r'data-testid="secret">([^<]+)<', text(response)).group(1)
     token = ApiToken.objects.get(name="School MIS")
     assert token.user == referrer and token.key_hash == token_services.hash_secret(secret)
+    assert token.read_only and timezone.localtime(token.expires_at).date() == timezone.localdate() + timedelta(days=90)
     listing = text(admin_client.get(reverse("tokens")))
     assert "School MIS" in listing and token.key_prefix in listing and secret not in listing
     admin_client.post(reverse("token-revoke", args=[token.pk]))
@@ -228,7 +235,21 @@ def test_an_administrator_creates_a_token_sees_the_secret_once_and_revokes_it(ad
 def test_token_form_errors_link_to_their_fields(admin_client):
     response = admin_client.post(reverse("token-new"), {"name": "", "user": ""})
     assert summary_links(response) == [("#id_name", "Enter a name for the token"),
-                                       ("#id_user", "Select the person the token acts as")]
+                                       ("#id_user", "Select the person the token acts as"),
+                                       ("#id_scope_1", "Select what the token may do"),
+                                       ("#id_expires_on_0", "Enter the date the token expires")]
+
+
+def test_a_token_expires_within_a_year_and_the_question_of_its_scope_is_never_answered_for_you(admin_client, referrer):
+    day = timezone.localdate() + timedelta(days=400)
+    response = admin_client.post(reverse("token-new"), token_data(
+        name="Too long", user=referrer.pk, expires_on_0=str(day.day), expires_on_1=str(day.month),
+        expires_on_2=str(day.year)))
+    assert any("within a year" in message for _, message in summary_links(response))
+    unanswered = admin_client.post(reverse("token-new"), {k: v for k, v in token_data(
+        name="No scope", user=referrer.pk).items() if k != "scope"})
+    assert ("#id_scope_1", "Select what the token may do") in summary_links(unanswered)
+    assert not ApiToken.objects.exists()
 
 
 def test_another_organisations_token_answers_404(admin_client, other_referrer):

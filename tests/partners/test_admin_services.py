@@ -222,7 +222,9 @@ def test_deactivating_a_person_in_one_organisation_leaves_their_other(client, sc
     both.refresh_from_db()
     assert both.is_active  # still a YOS caseworker
     assert acting_for(both, school.pk).organisation == yos
-    client.get(reverse("home"))
+    # Their session ended with the membership; signing in again, they act for the YOS.
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    client.force_login(both)
     assert "Test YOS" in client.get(reverse("home")).content.decode()
     yos_api, school_api = APIClient(), APIClient()
     yos_api.credentials(HTTP_AUTHORIZATION=f"Token {yos_secret}")
@@ -248,7 +250,9 @@ def test_deactivation_and_role_changes_are_audited(school_admin, referrer):
     admin.change_roles(acting_for(school_admin), referrer, [Role.REFERRER, Role.ORG_ADMIN])
     admin.deactivate_person(acting_for(school_admin), referrer, now=NOW)
     events = AuditEvent.objects.filter(object_type="partners.user", object_id=str(referrer.pk), actor=school_admin)
-    assert [e.detail.get("action", "roles") for e in events.order_by("id")] == ["roles", "deactivate"]
+    assert [e.detail.get("action", "roles") for e in events.filter(action="update").order_by("id")] == [
+        "roles", "deactivate"]
+    assert events.get(action="sessions_ended").detail["reason"] == "deactivated"
 
 
 # --- Organisations -----------------------------------------------------------------------------------------

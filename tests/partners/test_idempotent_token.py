@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_a_double_clicked_token_form_makes_one_token_and_shows_its_secret_once(client, school, referrer):
     client.force_login(member(role=Role.ORG_ADMIN, organisation=school, email="admin@school-a.example.org"))
     assert client.get(reverse("token-new")).content.decode().count('name="idempotency_key"') == 1
-    data = {"name": "School MIS", "user": referrer.pk, "idempotency_key": str(uuid.uuid4())}
+    from tests.partners.test_admin_pages import token_data
+
+    data = token_data(name="School MIS", user=referrer.pk, idempotency_key=str(uuid.uuid4()))
     first = client.post(reverse("token-new"), data)
     assert first.status_code == 200 and 'data-testid="secret"' in first.content.decode()
     again = client.post(reverse("token-new"), data, follow=True)

@@ -62,3 +62,7 @@ MATRIX = _rows()
 from . import rows_partners  # noqa: E402
 
 MATRIX += rows_partners.ROWS
+
+from . import rows_signin  # noqa: E402
+
+MATRIX += rows_signin.ROWS

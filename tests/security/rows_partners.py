@@ -6,6 +6,10 @@ so a person or token of school A (another organisation) answers 404 to it, and 4
 programme pages answer 403 to all. Routes that only take POST answer 405 to a GET.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from partners.models import ApiToken, Membership
 
 from .matrix import Row, all_
@@ -21,7 +25,8 @@ def _school_person(o):
 def _school_token(o):
     m = Membership.objects.filter(organisation_id=o.referral.referring_organisation_id).first()
     token, _ = ApiToken.objects.get_or_create(user_id=m.user_id, organisation_id=m.organisation_id, key_hash="0" * 64,
-                                              defaults={"name": "School system", "key_prefix": "00000000"})
+                                              defaults={"name": "School system", "key_prefix": "00000000",
+                                                        "expires_at": timezone.now() + timedelta(days=30)})
     return {"pk": token.pk}
 
 

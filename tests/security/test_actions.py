@@ -58,6 +58,7 @@ RECORDS = {  # action: the record of `org`
     "cohorts.update_plan_action": lambda org: PlanAction(pk=1, owner_id=org.pk),
     "partners.revoke_token": lambda org: ApiToken(pk=1, organisation_id=org.pk, user_id=COLLEAGUE),
     "partners.make_token_for": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),  # a person of `org`
+    "partners.reset_factors": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),
 }
 
 

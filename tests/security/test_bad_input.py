@@ -204,7 +204,9 @@ def _sweep(strategy, call):
 def _send(client, user, method, url, data):
     client.force_login(user)
     response = client.get(url, data) if method == "get" else client.post(url, data)
-    assert response.status_code < 500, f"{method.upper()} {url} {str(data)[:300]}: {response.status_code}"
+    # The matrix's single sign-on provider is deliberately unreachable: its pages answer 502 and say so.
+    unreachable = url.startswith("/sso/") and response.status_code == 502
+    assert response.status_code < 500 or unreachable, f"{method.upper()} {url} {str(data)[:300]}: {response.status_code}"
 
 
 def test_no_form_answers_odd_numbers_with_a_server_error(client, request, objects, yos, police, decision_maker,

@@ -50,3 +50,23 @@ def test_each_role_gets_the_expected_status(client, request, objects, row, role)
         assert response["Location"].startswith(reverse("login")), response["Location"]
     else:
         assert response.status_code == expected, f"{role} GET {url}: {response.status_code}, expected {expected}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("row", MATRIX, ids=lambda r: r.name)
+def test_a_person_without_a_second_factor_is_sent_to_set_one_up_from_every_route(client, request, objects, row, role):
+    """Signed in with the password only and no factor set up: every page but setting one up (and leaving) sends them
+    there, the API refuses; the pages that set a factor up answer as they do for everyone."""
+    from partners.signin.middleware import OPEN_PREFIXES
+    from tests.signin.helpers import password_only_login
+
+    url = _url(row, objects)
+    password_only_login(client, request.getfixturevalue(role))
+    response = client.get(url)
+    if url.startswith(OPEN_PREFIXES):
+        assert response.status_code != 500 and response.get("Location") != reverse("two-factor-set-up"), url
+    elif url.startswith("/api/"):
+        assert response.status_code == 403 and "second factor" in response.json()["detail"], url
+    else:
+        assert response.status_code == 302 and response["Location"] == reverse("two-factor-set-up"), url

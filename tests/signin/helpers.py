@@ -27,13 +27,28 @@ def record_factor(client, user, *, seconds_ago=0):
     session.save()
 
 
+def _as_from_this_client(client):
+    """A real sign-in comes from the browser that then uses the session: its address and browser are on
+    *Your sessions* from the start, and the first page after it writes nothing more."""
+    from allauth.usersessions.models import UserSession
+
+    ip = client.defaults.get("REMOTE_ADDR", "127.0.0.1")
+    agent = client.defaults.get("HTTP_USER_AGENT", "")
+    session = client.session
+    UserSession.objects.filter(session_key=session.session_key).update(ip=ip, user_agent=agent)
+    session["seen_from"] = f"{ip} {agent}"[:300]
+    session.save()
+
+
 def force_login_with_factor(self, user, backend=None):
     original_force_login(self, user, backend)
     record_factor(self, user)
+    _as_from_this_client(self)
 
 
 def password_only_login(client, user):
     original_force_login(client, user)
+    _as_from_this_client(client)
 
 
 def enrol_app(user):
