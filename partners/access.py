@@ -121,7 +121,9 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "manage_population": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
-    "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER),
+    # The VRU's administrators run jobs by hand (jobs.run_now), so they see the page too.
+    "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER, R.ORG_ADMIN),
+    "run_jobs": lambda a: a.is_vru and a.has_role(R.ORG_ADMIN),
     # An administrator manages their own organisation's people and API tokens (partners/admin_services.py).
     "manage_organisation": lambda a: a.has_role(R.ORG_ADMIN),
     # The VRU's administrators add organisations (with their first administrator) and deactivate them.
@@ -216,6 +218,8 @@ register_rule("partners.revoke_token",
               or (a.organisation.pk == token.organisation_id and a.has_role(R.ORG_ADMIN)),
               "Only the token's own person or an administrator of its organisation can revoke it.")
 # A token acts as its user: only an administrator gives one to another person of the organisation.
+# A job (jobs.registry.Job) is nobody's record: only the VRU's administrators start one outside its schedule.
+register_rule("jobs.run_now", lambda a, job: can(a, "run_jobs"), "Only the VRU's administrators can run a job now.")
 register_rule("partners.make_token_for", lambda a, user: user.pk == a.user.pk or can(a, "manage_organisation"),
               "Your role does not allow this: manage_organisation.")
 

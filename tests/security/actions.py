@@ -35,7 +35,9 @@ referrals.see_rag              Y/-      Y/Y     Y/Y         Y/-        Y/-      
 cohorts.update_plan_action     -/-      Y/Y     Y/Y         Y/-        Y/-         Y/-            -/-
 partners.revoke_token          -/-      -/-     -/-         -/-        -/-         -/-            Y/-
 partners.make_token_for        -/-      -/-     -/-         -/-        -/-         -/-            Y/Y
+jobs.run_now                   -/-      -/-     -/-         -/-        -/-         -/-            -/-
 """
+# run_now: the VRU's administrators only (no persona here; test_actions checks them), whatever the job.
 # see_rag: any role of the organisation a referral is live with (the VRU always). make_token_for, other: the rule
 # lets an administrator choose a person; the service then refuses one who is not of the organisation (400).
 

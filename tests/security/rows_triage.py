@@ -27,5 +27,7 @@ ROWS = [
     Row("notifications", **all_(200)),
     Row("notification-preferences", **all_(200)),
     Row("outbox", **all_(403, **VRU_TRIAGE)),
-    Row("jobs", **all_(403, vru_manager=200)),
+    # The VRU's administrators see the page to run a job now; the run itself is a POST.
+    Row("jobs", **all_(403, vru_manager=200, org_admin=200)),
+    Row("job-run", kwargs=lambda o: {"name": "send_outbox"}, **all_(405)),
 ]
