@@ -3,7 +3,7 @@ from jobs.registry import job
 from . import services, sweep
 
 
-@job("compliance_sweep", title="Check diversion cases' conditions",
+@job("compliance_sweep", title="Check the conditions of diversion cases",
      description="Conditions past due put cases at risk and the caseworkers are told; cases at "
                  "risk for 5 working days go to the lead agency's managers for a breach decision; cases "
                  "at contract end with every condition met are proposed for closure.")

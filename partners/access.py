@@ -292,13 +292,18 @@ def extend_scope(label: str, own: Callable[[Acting], Q | Joined | None]):
 
 def register_app(policy):
     """Register an app's access module (its apps.py calls this in ready()): SCOPES of its own models, EXTENSIONS
-    of other apps' scopes by a relation it owns, and RULES for what a person may do to its records."""
+    of other apps' scopes by a relation it owns, RULES for what a person may do to its records, and NAMES for how the
+    audit trail names its records (partners.audit_words)."""
     for label, scope in getattr(policy, "SCOPES", {}).items():
         register_scope(label, scope)
     for label, own in getattr(policy, "EXTENSIONS", {}).items():
         extend_scope(label, own)
     for action, (rule, message) in getattr(policy, "RULES", {}).items():
         register_rule(action, rule, message)
+    if getattr(policy, "NAMES", None):
+        from .audit_words import register_names  # it asks this module's questions: imported when needed
+
+        register_names(policy.NAMES)
 
 
 def _join(queryset: models.QuerySet, joined: Joined) -> tuple[models.QuerySet, Q]:

@@ -22,7 +22,7 @@ def triage_digest(now):
     return services.morning_digest(now=now)
 
 
-@job("allocation_escalations", title="Escalate late allocations to partners' managers",
+@job("allocation_escalations", title="Escalate late allocations to partner managers",
      description="Allocations not accepted, or first contact late: escalated to the partner's manager.")
 def allocation_escalations(now):
     return services.escalate_late_allocations(now=now)

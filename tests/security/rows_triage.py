@@ -25,6 +25,8 @@ ROWS = [
     Row("allocation-hand-back", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(403, caseworker=404)),
     Row("allocation-first-contact", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(405)),
     Row("notifications", **all_(200)),
+    # Another person's notification, or none: one answer.
+    Row("notification-open", kwargs=lambda o: {"pk": 999999}, **all_(404)),
     Row("notification-preferences", **all_(200)),
     Row("outbox", **all_(403, **VRU_TRIAGE)),
     # The VRU's administrators see the page to run a job now; the run itself is a POST.
