@@ -9,7 +9,8 @@ def send_outbox(now):
     return sending.send_due(now=now)
 
 
-@job("token_expiry", description="Tell administrators of API tokens that expire within 14 days; record expiries.")
+@job("token_expiry", title="Warn of API tokens about to expire",
+     description="Tell administrators of API tokens that expire within 14 days; record expiries.")
 def token_expiry(now):
     from .token_expiry import warn_and_record
 

@@ -132,7 +132,7 @@ def describe(acting, events):
         actor = event.actor.full_name if event.actor_id and event.actor else ""
         who = actor or event.actor_email or "The system"
         event.who = f"{who} ({event.organisation.name})" if event.organisation_id and event.organisation else who
-        event.did = VERBS.get(event.action, event.action)
+        event.did = VERBS.get(event.action) or event.get_action_display().lower()
         event.record = records.get((event.object_type, event.object_id)) if event.object_type else None
         event.done = _what_done(event)
         same_person = event.object_type == "referrals.youngperson"
