@@ -8,8 +8,10 @@ see its members, those who left included, as they see the memberships themselves
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from partners.access import Scope, can
+from partners.audit_words import Named
 from partners.models import Role
 
 
@@ -70,4 +72,20 @@ def update_plan_action(a, action):
 RULES = {
     "cohorts.update_plan_action": (update_plan_action,
                                    "Only the VRU or the organisation that owns this action can update it."),
+}
+
+
+# --- How the audit trail names these records (partners.audit_words) ---------------------------------------------
+
+
+def _page(name):
+    return lambda a, obj: reverse(name, args=[obj.pk]) if can(a, "view_cohorts") else None
+
+
+NAMES = {
+    "cohorts.cohort": Named("cohort", name=lambda c: c.name, page=_page("cohort-detail")),
+    "cohorts.cohortmembership": Named("cohort member", related=("cohort",), name=lambda m: f"{m.pk} of {m.cohort.name}",
+                                      page=_page("cohort-member")),
+    "cohorts.planaction": Named("plan action"),
+    "cohorts.review": Named("cohort review"),
 }

@@ -363,7 +363,7 @@ def flag_due_reviews(*, now):
         people = [p for p in people if (p.pk, key) not in told]
         if not people:
             continue
-        created = notify(people, kind="cohort_review", key=key,
+        created = notify(people, kind="cohort_review", key=key, organisations=[member.cohort.lead_organisation_id],
                          **notices.review_due(member, late=member.next_review_on < today))
         counts["flagged"] += bool(created)
         counts["notifications"] += len(created)

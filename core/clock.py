@@ -28,3 +28,14 @@ def today(now: datetime | None = None) -> date:
 def long_date(day: date) -> str:
     """A day as the pages and messages write it (GOV.UK style): 24 November 2026."""
     return f"{day:%-d %B %Y}"
+
+
+def day_and_month(day: date) -> str:
+    """A day as a message's subject writes it, short: 4 December."""
+    return f"{day:%-d %B}"
+
+
+def time_and_day(at: datetime) -> str:
+    """An instant in England as a message writes it: 17:00 on 4 December."""
+    local = at.astimezone(LONDON)
+    return f"{local:%H:%M} on {day_and_month(local.date())}"

@@ -33,6 +33,14 @@ class Job:
     func: Callable
     description: str
     lease: timedelta
+    title: str = ""  # what staff call it on the jobs page ("Send queued emails"); the name is for operators
+
+    # The audit trail names a job as a record of this type, by its name (partners.audit).
+    audit_type = "jobs.job"
+
+    @property
+    def pk(self):
+        return self.name
 
     @property
     def schedule(self):
@@ -42,11 +50,11 @@ class Job:
 JOBS: dict[str, Job] = {}
 
 
-def job(name, *, description, lease=timedelta(minutes=30)):
+def job(name, *, title, description, lease=timedelta(minutes=30)):
     def register(func):
         if name in JOBS and JOBS[name].func is not func:
             raise ValueError(f"Two jobs are called {name}")
-        JOBS[name] = Job(name=name, func=func, description=description, lease=lease)
+        JOBS[name] = Job(name=name, func=func, description=description, lease=lease, title=title)
         return func
 
     return register

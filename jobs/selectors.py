@@ -1,16 +1,12 @@
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import locks
+from . import locks, rules
 from .models import JobRun
 from .registry import DIED, JOBS
-
-
-def _describe(schedule):
-    if schedule is None:
-        return "Not scheduled"
-    parts = {"minute": schedule._orig_minute, "hour": schedule._orig_hour, "day_of_week": schedule._orig_day_of_week}
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in parts.items() if str(v) != "*") or "every minute"
 
 
 def job_overview(*, now=None):
@@ -23,18 +19,21 @@ def job_overview(*, now=None):
     for run in JobRun.objects.filter(outcome=JobRun.Outcome.FAILED, started_at__gte=week_ago).order_by("-started_at")[:200]:
         failures.setdefault(run.name, []).append(run)
     died = _died(latest.values())
+    tz = ZoneInfo(settings.CELERY_TIMEZONE)
     rows = []
-    for name, entry in sorted(JOBS.items()):
-        last = latest.get(name)
+    for name, entry in sorted(JOBS.items(), key=lambda item: item[1].title or item[0]):
         schedule = entry.schedule
-        next_run = None
-        if schedule is not None:
-            base = last.started_at if last else now
-            next_run = now + schedule.remaining_estimate(base) if last else schedule.remaining_estimate(now) + now
-        rows.append({"name": name, "description": entry.description, "schedule": _describe(schedule),
-                     "last": last, "next_run": next_run, "failures": failures.get(name, []),
-                     "died": name in died})
+        rows.append({"name": name, "title": entry.title or name, "description": entry.description,
+                     "schedule": rules.describe(schedule), "last": latest.get(name),
+                     "counts": _counts_in_words(latest.get(name)),
+                     "next_run": rules.next_run(schedule, now, tz) if schedule is not None else None,
+                     "failures": failures.get(name, []), "died": name in died})
     return rows
+
+
+def _counts_in_words(run):
+    counts = run.counts if run is not None and isinstance(run.counts, dict) else {}
+    return ", ".join(f"{str(key).replace('_', ' ')}: {value}" for key, value in counts.items())
 
 
 def recent_runs(name, limit=20):

@@ -15,6 +15,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # The organisation whose record the link opens: a person of several opens it acting for this one.
+    organisation = models.ForeignKey("partners.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     # The natural key of the event told (e.g. "decision:123:allocate"): telling twice is impossible.
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)

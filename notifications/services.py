@@ -5,9 +5,11 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from partners import audit
+from partners.models import Membership
 
 from .kinds import ALWAYS, OPTIONAL
 from .models import EmailOptOut, Notification, OutboxMessage
+from .notices import link
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,25 @@ class Message:
     subject: str
     body: str = ""
     url: str = ""
+    # The organisations (ids) whose record the link opens: each person's notification names the one of them they
+    # belong to, so that a person of several organisations opens the link acting for the right one.
+    organisations: tuple = ()
 
 
 def _email(note):
-    body = f"{note.body}\n\n{settings.PORTAL_URL}{note.url}" if note.url else note.body
+    body = f"{note.body}\n\n{settings.PORTAL_URL}{link(note)}" if note.url else note.body
     return OutboxMessage(notification=note, to=note.user.email, subject=note.subject, body=body)
+
+
+def _organisation_of(fresh):
+    """(user id, key) -> the organisation of the message's that the person belongs to: one query, none if no
+    message names an organisation."""
+    named = {o for _, (_, m) in fresh for o in m.organisations if o is not None}
+    if not named:
+        return {}
+    member_of = set(Membership.objects.filter(user_id__in={user.pk for _, (user, _) in fresh}, organisation_id__in=named,
+                                              active=True).values_list("user_id", "organisation_id"))
+    return {pair: next((o for o in m.organisations if (user.pk, o) in member_of), None) for pair, (user, m) in fresh}
 
 
 def notify_many(kind, items):
@@ -49,8 +65,9 @@ def notify_many(kind, items):
         return []
     no_email = set() if kind in ALWAYS else set(EmailOptOut.objects.filter(
         user_id__in={user.pk for _, (user, _) in fresh}, kind=kind).values_list("user_id", flat=True))
-    notes = [Notification(user=user, kind=kind, key=m.key, subject=m.subject, body=m.body, url=m.url)
-             for _, (user, m) in fresh]
+    organisation = _organisation_of(fresh)
+    notes = [Notification(user=user, kind=kind, key=m.key, subject=m.subject, body=m.body, url=m.url,
+                          organisation_id=organisation.get(pair)) for pair, (user, m) in fresh]
     try:
         with transaction.atomic():
             Notification.objects.bulk_create(notes)
@@ -77,9 +94,9 @@ def notify_many(kind, items):
     return created
 
 
-def notify(users, *, kind, key, subject, body="", url=""):
+def notify(users, *, kind, key, subject, body="", url="", organisations=()):
     """Tell each user once (per key): an in-portal notification and a queued email."""
-    return notify_many(kind, [Message(users, key, subject, body, url)])
+    return notify_many(kind, [Message(users, key, subject, body, url, tuple(organisations))])
 
 
 def mark_read(user, notification_ids, *, now):

@@ -33,7 +33,7 @@ def warn_and_record(now):
         (admins.get(t.organisation_id, []), f"token-expiry:{t.pk}",
          f"Replace the API token “{t.name}” before it expires on {t.expires_at:%-d %B %Y}",
          f"The token acts as {t.user.full_name}. Systems using it are refused from then on: create a new token "
-         "and give it to them before that day.", reverse("tokens"))
+         "and give it to them before that day.", reverse("tokens"), (t.organisation_id,))
         for t in due
     ])
     ApiToken.objects.filter(pk__in=[t.pk for t in due]).update(expiry_warned_at=now)

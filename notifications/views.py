@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.numbers import is_ascii_number
-from partners.access import require_capability
+from partners.access import SESSION_KEY, as_acting, organisations_of, require_capability
 
 from . import selectors, services
+from .notices import link
 
 
 @login_required
@@ -19,7 +22,28 @@ def notifications(request):
         services.mark_read(request.user, ids, now=timezone.now())
         return redirect("notifications")
     page = Paginator(selectors.notifications_for(request.user), 25).get_page(request.GET.get("page"))
+    acting_for = getattr(as_acting(request).organisation, "pk", None)
+    for note in page:
+        # Straight to the record, unless it is another of the person's organisations': then through open_notification.
+        note.href = note.url if note.organisation_id in (None, acting_for) else link(note)
     return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def open_notification(request, pk):
+    """Open a notification's record acting for the organisation it names (a person may belong to several), and mark
+    it read. The link in its email comes here, so it works whichever organisation the person last acted for."""
+    note = selectors.notifications_for(request.user).filter(pk=pk).first()
+    if note is None or not url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
+        raise Http404("No such notification.")
+    services.mark_read(request.user, [note.pk], now=timezone.now())
+    if note.organisation_id is not None and note.organisation_id != getattr(as_acting(request).organisation, "pk", None):
+        organisation = organisations_of(request.user).filter(pk=note.organisation_id).first()
+        if organisation is not None:
+            request.session[SESSION_KEY] = organisation.pk
+            messages.info(request, f"You are now acting for {organisation.name}.")
+    return redirect(note.url or "notifications")
 
 
 @login_required

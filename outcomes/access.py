@@ -10,8 +10,10 @@ the state machine's (rules.next_status).
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from partners.access import Acting, Scope, can
+from partners.audit_words import Named
 
 from . import rules
 
@@ -110,4 +112,21 @@ SCOPES = {
 # Conditions OR-ed into other apps' scopes.
 EXTENSIONS = {
     "referrals.youngperson": _young_person_in_case_of,
+}
+
+
+# --- How the audit trail names these records (partners.audit_words) ---------------------------------------------
+
+
+def _page(name):
+    return lambda a, obj: reverse(name, args=[obj.pk]) if can(a, "view_cases") else None
+
+
+NAMES = {
+    "outcomes.diversioncase": Named("diversion case", name=lambda case: f"{case.pk} ({case.crime_reference})",
+                                    page=_page("case-detail")),
+    "outcomes.intervention": Named("intervention", related=("programme",),
+                                   name=lambda i: f"{i.pk} ({i.programme.name})", page=_page("intervention-detail")),
+    "outcomes.condition": Named("condition", name=lambda c: f"{c.pk} of diversion case {c.case_id}"),
+    "outcomes.programme": Named("programme", name=lambda p: p.name),
 }

@@ -461,6 +461,11 @@ def breach_due_since(today: date, working_days: int = BREACH_DUE_WORKING_DAYS) -
     return day
 
 
+def breach_proposed_on(at_risk_on: date, working_days: int = BREACH_DUE_WORKING_DAYS) -> date:
+    """The day the system proposes a breach on a case put at risk on `at_risk_on`, if nothing is put right."""
+    return add_working_days(at_risk_on, working_days)
+
+
 def breach_confirmer_problem(proposer_id, confirmer_id) -> str | None:
     """Why this person may not confirm the breach, or None.
 

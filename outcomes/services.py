@@ -360,7 +360,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
     audit.record(acting, A.CREATE, case, detail={"action": "start_case", "pathway": pathway.code})
     audit.record(acting, A.CREATE, intervention, detail={"action": "start_case", "case": case.pk})
     notify(staff_of(lead_organisation, (Role.CASEWORKER, Role.MANAGER)), kind="case_started", key=f"case:{case.pk}:started",
-           **notices.case_started(case.pk, crime_reference, pathway.name, end))
+           organisations=[case.lead_organisation_id], **notices.case_started(case.pk, crime_reference, pathway.name, end))
     return case
 
 
@@ -968,6 +968,7 @@ def propose_breach(acting, case, *, reason, now):
                 + staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)))
     proposer = getattr(case.breach_proposed_by, "pk", None)
     notify([u for u in deciders if u.pk != proposer], kind="breach_proposed", key=f"case:{case.pk}:breach:{now.isoformat()}",
+           organisations=[case.lead_organisation_id, case.police_organisation_id],
            **notices.breach_proposed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_breach"})
     return case
@@ -990,6 +991,7 @@ def confirm_breach(acting, case, *, reason, now):
            f"Breach confirmed and returned to police (deadline {long_date(return_to_police.deadline)}): "
            f"{return_to_police.reason}", now=now, detail={"re_referral": return_to_police.pk})
     notify(staff_of(case.police_organisation_id, (Role.DECISION_MAKER,)), kind="re_referral", key=f"case:{case.pk}:re_referred",
+           organisations=[case.police_organisation_id],
            **notices.returned_to_police(case.pk, case.crime_reference, return_to_police.deadline))
     audit.record(acting, A.UPDATE, case, detail={"action": "confirm_breach", "re_referral": return_to_police.pk})
     return case
@@ -1093,7 +1095,7 @@ def propose_closure(case, *, now, acting=None):
     case.save(update_fields=["status"])
     _event(case, K.CLOSURE_PROPOSED, acting, "Every condition met at the contract end: proposed for closure", now=now)
     notify([case.decision_maker], kind="closure", key=f"case:{case.pk}:closure",
-           **notices.ready_to_close(case.pk, case.crime_reference))
+           organisations=[case.police_organisation_id], **notices.ready_to_close(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "propose_closure"})
     return case
 
@@ -1115,7 +1117,7 @@ def close_case(acting, case, *, outcome_code, now):
     PoliceOutcome.objects.create(case=case, outcome=outcome, recorded_by=acting.user, recorded_at=now)
     _event(case, K.CLOSED, acting, f"Completed and closed: {outcome}", now=now, detail={"outcome": outcome.code})
     notify(staff_of(case.lead_organisation_id, (Role.CASEWORKER, Role.MANAGER)), kind="case_closed", key=f"case:{case.pk}:closed",
-           **notices.closed_as_completed(case.pk, case.crime_reference))
+           organisations=[case.lead_organisation_id], **notices.closed_as_completed(case.pk, case.crime_reference))
     audit.record(acting, A.UPDATE, case, detail={"action": "close_case", "outcome": outcome.code})
     return case
 
@@ -1151,5 +1153,6 @@ def deadline_warnings(*, now):
     for case in cases:
         days = marks[case.return_deadline]
         messages.append(Message(staff[case.lead_organisation_id] + [case.decision_maker], f"case:{case.pk}:deadline:{days}",
+                                organisations=(case.lead_organisation_id, case.police_organisation_id),
                                 **notices.deadline_near(case.pk, case.crime_reference, days, case.return_deadline)))
     return {"cases": len(cases), "told": len(notify_many("deadline", messages))}

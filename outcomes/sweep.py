@@ -164,16 +164,17 @@ def _tell(at_risk, breach_due, ready, today):
     managers = staff_by_organisation({lead for _, lead, _, _, _ in breach_due}, (Role.MANAGER,))
     deciders = staff_by_organisation({police for _, _, police, _, _ in breach_due}, (Role.DECISION_MAKER,))
     told = notify_many("at_risk", [
-        Message(workers[lead], f"case:{pk}:at_risk:{today}", **notices.at_risk(pk, reference))
+        Message(workers[lead], f"case:{pk}:at_risk:{today}", organisations=(lead,), **notices.at_risk(pk, reference, today))
         for pk, (lead, reference, _) in at_risk.items()
     ])
     told += notify_many("breach_due", [
-        Message(managers[lead] + deciders[police], f"case:{pk}:breach_due:{since}",
+        Message(managers[lead] + deciders[police], f"case:{pk}:breach_due:{since}", organisations=(lead, police),
                 **notices.breach_proposed(pk, reference, at_risk_since=since))
         for pk, lead, police, reference, since in breach_due
     ])
     told += notify_many("closure", [
-        Message([case.decision_maker], f"case:{case.pk}:closure", **notices.ready_to_close(case.pk, case.crime_reference))
+        Message([case.decision_maker], f"case:{case.pk}:closure", organisations=(case.police_organisation_id,),
+                **notices.ready_to_close(case.pk, case.crime_reference))
         for case in ready
     ])
     return len(told)

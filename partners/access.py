@@ -121,7 +121,9 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "manage_population": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_audit": lambda a: a.is_vru and a.has_role(R.MANAGER),
     "view_outbox": lambda a: a.is_vru and a.has_role(R.MANAGER, R.TRIAGER),
-    "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER),
+    # The VRU's administrators run jobs by hand (jobs.run_now), so they see the page too.
+    "view_jobs": lambda a: a.is_vru and a.has_role(R.MANAGER, R.ORG_ADMIN),
+    "run_jobs": lambda a: a.is_vru and a.has_role(R.ORG_ADMIN),
     # An administrator manages their own organisation's people and API tokens (partners/admin_services.py).
     "manage_organisation": lambda a: a.has_role(R.ORG_ADMIN),
     # The VRU's administrators add organisations (with their first administrator) and deactivate them.
@@ -216,6 +218,8 @@ register_rule("partners.revoke_token",
               or (a.organisation.pk == token.organisation_id and a.has_role(R.ORG_ADMIN)),
               "Only the token's own person or an administrator of its organisation can revoke it.")
 # A token acts as its user: only an administrator gives one to another person of the organisation.
+# A job (jobs.registry.Job) is nobody's record: only the VRU's administrators start one outside its schedule.
+register_rule("jobs.run_now", lambda a, job: can(a, "run_jobs"), "Only the VRU's administrators can run a job now.")
 register_rule("partners.make_token_for", lambda a, user: user.pk == a.user.pk or can(a, "manage_organisation"),
               "Your role does not allow this: manage_organisation.")
 # An administrator resets another member's factors; a person changes their own on *Your sign-in*.
@@ -291,13 +295,18 @@ def extend_scope(label: str, own: Callable[[Acting], Q | Joined | None]):
 
 def register_app(policy):
     """Register an app's access module (its apps.py calls this in ready()): SCOPES of its own models, EXTENSIONS
-    of other apps' scopes by a relation it owns, and RULES for what a person may do to its records."""
+    of other apps' scopes by a relation it owns, RULES for what a person may do to its records, and NAMES for how the
+    audit trail names its records (partners.audit_words)."""
     for label, scope in getattr(policy, "SCOPES", {}).items():
         register_scope(label, scope)
     for label, own in getattr(policy, "EXTENSIONS", {}).items():
         extend_scope(label, own)
     for action, (rule, message) in getattr(policy, "RULES", {}).items():
         register_rule(action, rule, message)
+    if getattr(policy, "NAMES", None):
+        from .audit_words import register_names  # it asks this module's questions: imported when needed
+
+        register_names(policy.NAMES)
 
 
 def _join(queryset: models.QuerySet, joined: Joined) -> tuple[models.QuerySet, Q]:

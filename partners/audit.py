@@ -9,9 +9,17 @@ __all__ = ["AuditAction", "record", "record_many", "client_ip"]
 def _young_person_id(obj):
     if obj is None:
         return None
-    if obj._meta.label_lower == "referrals.youngperson":
+    if _object_type(obj) == "referrals.youngperson":
         return obj.pk
     return getattr(obj, "young_person_id", None)
+
+
+def _object_type(obj):
+    """A model's label ("referrals.referral"), or the `audit_type` of a record that is no model (a scheduled job)."""
+    if obj is None:
+        return ""
+    meta = getattr(obj, "_meta", None)
+    return meta.label_lower if meta is not None else obj.audit_type
 
 
 def record(who, action, obj=None, *, young_person_id=None, detail=None, request=None, email=""):
@@ -37,7 +45,7 @@ def _event(who, action, obj=None, *, young_person_id=None, detail=None, request=
         actor_email=(user.email if user is not None else email)[:254],
         organisation=organisation,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
+        object_type=_object_type(obj),
         object_id=str(obj.pk) if obj is not None else "",
         young_person_id=young_person_id if young_person_id is not None else _young_person_id(obj),
         ip_address=client_ip(request),

@@ -6,7 +6,7 @@ from .models import ApiToken, AuditEvent, Invitation, Membership, Organisation, 
 
 def audit_events(acting, *, user=None, organisation=None, action="", object_type="", object_id="",
                  date_from=None, date_to=None):
-    events = visible(acting, AuditEvent.objects.select_related("organisation"))
+    events = visible(acting, AuditEvent.objects.select_related("organisation", "actor"))
     if user:
         events = events.filter(actor=user)
     if organisation:

@@ -9,8 +9,10 @@ prefetched where a list shows many).
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from partners.access import Acting, Joined, Scope, can
+from partners.audit_words import Named
 
 
 def work_allocation(a, allocation):
@@ -91,4 +93,23 @@ SCOPES = {
     # adds the lead agency and the force of their diversion cases, cohorts/access.py the organisations of their
     # cohorts (INSTALLED_APPS registers referrals first).
     "referrals.youngperson": Scope(everything=_vru, own=(_young_person_referred_by, _young_person_allocated_to)),
+}
+
+
+# --- How the audit trail names these records (partners.audit_words) ---------------------------------------------
+
+
+def _referral_page(a, referral):
+    return reverse("triage-referral", args=[referral.pk]) if can(a, "triage") else reverse("referral-detail", args=[referral.pk])
+
+
+NAMES = {
+    "referrals.referral": Named("referral", name=lambda r: r.reference, page=_referral_page),
+    # The number, never the name: the audit trail holds no personal data.
+    "referrals.youngperson": Named("young person", page=lambda a, person: reverse("young-person", args=[person.pk])),
+    "referrals.allocation": Named("allocation", related=("referral", "organisation"),
+                                  name=lambda x: f"of referral {x.referral.reference} to {x.organisation.name}"),
+    "referrals.possiblematch": Named("possible match"),
+    "referrals.referralevent": Named("timeline entry"),
+    "referrals.inforequest": Named("question"),
 }

@@ -471,7 +471,7 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
         _event(referral, Kind.ALLOCATED, acting, f"Allocated to {organisation.name}: {allocation.programme}", now=now,
                shared=True, detail={"organisation": organisation.pk, "allocation": allocation.pk, "reason": reason})
         notify(staff_of(organisation, (Role.CASEWORKER, Role.MANAGER)), kind="allocation", key=f"allocation:{allocation.pk}",
-               **notices.allocated(allocation, referral.reference, organisation.name))
+               organisations=[organisation.pk], **notices.allocated(allocation, referral.reference, organisation.name))
         told = notices.decided(referral, decision)
     elif decision == Decision.SIGNPOST:
         _event(referral, Kind.SIGNPOSTED, acting, f"Signposted to {signpost_to.strip()}", now=now, shared=True,
@@ -487,9 +487,10 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
     else:
         InfoRequest.objects.create(referral=referral, question=question.strip(), asked_by=acting.user, asked_at=now)
         _event(referral, Kind.INFO_REQUESTED, acting, question.strip(), now=now, shared=True)
-        told = notices.decided(referral, decision)
+        told = notices.decided(referral, decision, asked_at=now)
     referral.save()
-    notify(_referrer_users(referral), kind="decision", key=f"decision:{referral.pk}:{decision}:{now.isoformat()}", **told)
+    notify(_referrer_users(referral), kind="decision", key=f"decision:{referral.pk}:{decision}:{now.isoformat()}",
+           organisations=[referral.referring_organisation_id], **told)
     audit.record(acting, A.UPDATE, referral, detail={"action": "decide", "decision": decision})
     return referral
 
@@ -706,5 +707,5 @@ def escalate_late_allocations(*, now):
     for allocation in late:
         what = "accept" if allocation.state == Allocation.State.PENDING else "first-contact"
         messages.append(Message(managers[allocation.organisation_id], f"allocation-late:{allocation.pk}:{what}",
-                                **notices.allocation_late(allocation, what)))
+                                organisations=(allocation.organisation_id,), **notices.allocation_late(allocation, what)))
     return {"late": len(late), "told": len(notify_many("escalation", messages))}

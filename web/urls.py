@@ -5,4 +5,5 @@ from . import views, views_jobs
 urlpatterns = [
     path("young-people/<int:pk>/", views.young_person, name="young-person"),
     path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<slug:name>/run/", views_jobs.run_job, name="job-run"),
 ]

@@ -39,7 +39,7 @@ def test_a_review_is_flagged_on_its_day_once_to_the_lead_managers_and_the_cohort
     again = registry.run("cohort_reviews", now=morning(datetime.date(2026, 11, 25)))
     assert again.counts == {"due": 1, "flagged": 0, "notifications": 0}
     note = Notification.objects.get(user=yos_manager)
-    assert note.subject == f"Cohort review due today: Walsall youth at risk 1, member {member.pk}"
+    assert note.subject == f"Record the review of member {member.pk} of Walsall youth at risk 1 today, 24 November"
     assert person.given_name not in note.body + note.subject and person.family_name not in note.body + note.subject
     assert note.url == f"/cohort-members/{member.pk}/"
     assert OutboxMessage.objects.filter(notification__kind="cohort_review").count() == 2
@@ -67,7 +67,8 @@ def test_overdue_reviews_are_flagged_but_not_those_of_members_who_left_or_closed
     assert run.counts == {"due": 1, "flagged": 1, "notifications": 2}
     assert told(yos_manager) == [f"cohort-member:{overdue.pk}:review:2026-11-02"]
     note = Notification.objects.get(user=yos_manager)
-    assert note.subject.startswith("Cohort review overdue") and "was due on 2 November 2026" in note.body
+    assert note.subject.startswith(f"Record the overdue review of member {overdue.pk}")
+    assert "was due on 2 November 2026" in note.body
 
 
 def test_a_manager_deactivated_in_the_lead_organisation_is_not_told(cohort, triager, yos_manager, person):

@@ -105,7 +105,7 @@ def test_a_run_job_process_killed_mid_run_frees_the_job_at_once_and_is_reported_
     client.force_login(vru_manager)
     page = client.get("/jobs/")
     assert {row["name"] for row in page.context["jobs"] if row["died"]} == {name}
-    assert f"The last run of {name} died" in page.content.decode()
+    assert f"The last run of “{registry.JOBS[name].title}” died" in page.content.decode()
 
     rerun = registry.run(name, now=now)
 

@@ -55,7 +55,7 @@ def test_late_allocations_are_escalated_to_the_partner_manager_once(referrer, tr
     assert services.escalate_late_allocations(now=now - timedelta(minutes=2)) == {"late": 0, "told": 0}
     assert services.escalate_late_allocations(now=now) == {"late": 1, "told": 1}
     assert services.escalate_late_allocations(now=now) == {"late": 1, "told": 0}
-    assert Notification.objects.get(user=manager, kind="escalation").subject.startswith("Late: accepting")
+    assert Notification.objects.get(user=manager, kind="escalation").subject.startswith("Accept or hand back the allocation for")
 
 
 def test_a_triager_deactivated_in_the_vru_gets_no_digest(referrer, triager, vru):

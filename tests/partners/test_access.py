@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
         (K.VRU, Role.TRIAGER, {"triage", "manage_cohorts", "view_cohorts", "view_outbox", "view_cases"}),
         (K.VRU, Role.MANAGER, {"triage", "manage_cohorts", "view_cohorts", "view_figures", "view_audit", "view_outbox",
                                 "view_jobs", "manage_population", "view_cases"}),
-        (K.VRU, Role.ORG_ADMIN, {"manage_organisation", "onboard_organisations"}),
+        (K.VRU, Role.ORG_ADMIN, {"manage_organisation", "onboard_organisations", "view_jobs", "run_jobs"}),
         (K.YOS, Role.ORG_ADMIN, {"manage_organisation", "manage_programmes"}),
         (K.SCHOOL, Role.ORG_ADMIN, {"manage_organisation"}),
         (K.YOS, Role.CASEWORKER, {"work_allocations", "record_session", "view_cohorts", "view_cases"}),

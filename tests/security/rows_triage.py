@@ -25,7 +25,11 @@ ROWS = [
     Row("allocation-hand-back", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(403, caseworker=404)),
     Row("allocation-first-contact", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(405)),
     Row("notifications", **all_(200)),
+    # Another person's notification, or none: one answer.
+    Row("notification-open", kwargs=lambda o: {"pk": 999999}, **all_(404)),
     Row("notification-preferences", **all_(200)),
     Row("outbox", **all_(403, **VRU_TRIAGE)),
-    Row("jobs", **all_(403, vru_manager=200)),
+    # The VRU's administrators see the page to run a job now; the run itself is a POST.
+    Row("jobs", **all_(403, vru_manager=200, org_admin=200)),
+    Row("job-run", kwargs=lambda o: {"name": "send_outbox"}, **all_(405)),
 ]

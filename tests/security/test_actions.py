@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from cohorts.models import PlanAction
+from jobs.registry import JOBS
 from outcomes import rules as case_rules
 from outcomes.models import DiversionCase, Intervention
 from partners import access
@@ -59,6 +60,7 @@ RECORDS = {  # action: the record of `org`
     "partners.revoke_token": lambda org: ApiToken(pk=1, organisation_id=org.pk, user_id=COLLEAGUE),
     "partners.make_token_for": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),  # a person of `org`
     "partners.reset_factors": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),
+    "jobs.run_now": lambda org: JOBS["send_outbox"],
 }
 
 
@@ -101,6 +103,13 @@ def test_a_person_may_revoke_their_own_token_whatever_their_role():
     acting = _acting("referrer")
     assert access.may(acting, "partners.revoke_token", ApiToken(pk=1, organisation_id=acting.organisation.pk, user_id=PERSON))
     assert access.may(acting, "partners.make_token_for", SimpleNamespace(pk=PERSON))
+
+
+def test_only_the_vrus_administrators_may_run_a_job_now():
+    vru = Organisation(pk=10, kind=K.VRU, name="VRU")
+    admin = access.Acting(user=SimpleNamespace(pk=PERSON), organisation=vru, roles=frozenset({Role.ORG_ADMIN}))
+    assert all(access.may(admin, "jobs.run_now", job) for job in JOBS.values())
+    assert not access.may(_acting("vru_manager"), "jobs.run_now", JOBS["send_outbox"])
 
 
 def test_nobody_without_an_organisation_may_do_anything():
