@@ -5,10 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.filtering import choice_filter
 from core.numbers import is_ascii_number
 from partners.access import require_capability
 
 from . import selectors, services
+from .models import OutboxMessage
 
 
 @login_required
@@ -25,10 +27,10 @@ def notifications(request):
 @login_required
 def outbox(request):
     require_capability(request, "view_outbox")
-    state = request.GET.get("state", "")
+    state, form = choice_filter(request.GET, "state", OutboxMessage.State.choices, label="State")
     page = Paginator(selectors.outbox(state=state), 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox.html", {"page": page, "state": state,
-                                                         "counts": selectors.outbox_counts(), "query": f"state={state}"})
+    return render(request, "notifications/outbox.html", {"page": page, "state": state, "form": form,
+                                                         "counts": selectors.outbox_counts(), "query": form.query()})
 
 
 @login_required

@@ -70,9 +70,7 @@ def _filtered_events(request):
 def audit_events(request):
     acting, form, events = _filtered_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "partners/audit_events.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "partners/audit_events.html", {"form": form, "page": page, "query": form.query()})
 
 
 @login_required
