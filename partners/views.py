@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from . import audit, csv_export, selectors
 from .access import SESSION_KEY, as_acting, organisations_of, require_capability
 from .forms import AuditFilterForm, NewPasswordForm, ResetRequestForm, SignInForm, SwitchOrganisationForm
-from .home import home_sections
 
 
 class SignInView(auth_views.LoginView):
@@ -31,12 +30,6 @@ class ResetRequestView(auth_views.PasswordResetView):
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     template_name = "registration/password_reset_confirm.html"
-
-
-@login_required
-def home(request):
-    acting = as_acting(request)
-    return render(request, "partners/home.html", {"sections": home_sections(acting)})
 
 
 @login_required
