@@ -164,7 +164,8 @@ def open_question(referral):
 
 
 def allocations_for(acting, *, state=None):
-    """'Allocated to us': this organisation's allocations, most urgent first."""
+    """'Allocated to us': this organisation's allocations in one state, by when they were to be accepted; or the
+    current ones (not handed back), in the order the partner works them (CURRENT_ORDER)."""
     access.require_capability(acting, "work_allocations")
     queryset = with_name_access(acting, Allocation.objects.filter(organisation=acting.organisation).select_related(
         "referral", "referral__young_person", "organisation"
