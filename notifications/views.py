@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.filtering import choice_filter
 from core.numbers import is_ascii_number
 from partners.access import SESSION_KEY, as_acting, organisations_of, require_capability
 
 from . import selectors, services
+from .models import OutboxMessage
 from .notices import link
 
 
@@ -49,10 +51,10 @@ def open_notification(request, pk):
 @login_required
 def outbox(request):
     require_capability(request, "view_outbox")
-    state = request.GET.get("state", "")
+    state, form = choice_filter(request.GET, "state", OutboxMessage.State.choices, label="State")
     page = Paginator(selectors.outbox(state=state), 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox.html", {"page": page, "state": state,
-                                                         "counts": selectors.outbox_counts(), "query": f"state={state}"})
+    return render(request, "notifications/outbox.html", {"page": page, "state": state, "form": form,
+                                                         "counts": selectors.outbox_counts(), "query": form.query()})
 
 
 @login_required

@@ -9,6 +9,7 @@ keys of the services' ValidationErrors, so a service's message lands next to the
 from crispy_forms_gds.layout import ConditionalRadios, Field, Size
 from django import forms
 
+from core.filtering import FilterForm
 from core.forms import PrefixedForm, date_field, date_layout, textarea_field
 from partners.models import Organisation
 from referrals.forms_referrer import Reveal
@@ -177,7 +178,7 @@ class OutcomeForm(PrefixedForm):
         return [Field.select("outcome_code"), Field.textarea("notes", rows=3)]
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(FilterForm):
     status = forms.ChoiceField(label="Status", required=False)
 
     def __init__(self, *args, choices=(), **kwargs):

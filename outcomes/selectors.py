@@ -94,6 +94,7 @@ def caseload(acting, *, today=None, ended=None):
         queryset.select_related("young_person", "programme", "case", "case__pathway")
         .prefetch_related(Prefetch("case__conditions", queryset=Condition.objects.order_by("position", "id")))
         .annotate(
+            may_see_name=access.visible_at(acting, YoungPerson, "young_person_id"),
             next_due=Subquery(pending.values("due_on")[:1], output_field=DateField()),
             assessment_due=Subquery(pending.filter(kind=rules.ASSESSMENT).values("due_on")[:1], output_field=DateField()),
             overdue=Exists(conditions.filter(Q(status=rules.MISSED) | Q(status=rules.PENDING, due_on__lt=today))),

@@ -38,11 +38,11 @@ PAGE_SIZE = 50
 def cases(request):
     acting = require_case_reader(request.acting)
     form = StatusFilterForm(request.GET or None, choices=CaseStatus.choices)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
+    status = form.chosen().get("status", "")
     day = clock.today()
     page = Paginator(selectors.cases_for(acting, status=status or None, today=day), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outcomes/cases.html", {
-        "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": f"status={status}",
+        "page": page, "status": status, "statuses": CaseStatus.choices, "today": day, "query": form.query(), "form": form,
         "live_statuses": (*rules.ACTIVE_STATUSES, rules.RETURNED_TO_POLICE), "can_start": access.can(acting, "decide_diversion"),
     })
 

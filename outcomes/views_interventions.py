@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
+from core.filtering import choice_filter
 from core.web import apply_errors
 from partners import access
 from referrals import selectors as referral_selectors
@@ -46,11 +47,14 @@ def _row(intervention):
 def caseload(request):
     access.require_capability(request.acting, "work_allocations")
     day = clock.today()
-    ended = request.GET.get("show") == "ended"
+    show, form = choice_filter(request.GET, "show", [("ended", "Ended interventions")], label="Show")
+    ended = show == "ended"
     rows = selectors.caseload(request.acting, today=day, ended=ended)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    referral_selectors.show_names(request.acting, page, today=day, list_name="caseload",
+                                  subject=lambda intervention: intervention.young_person)
     return render(request, "outcomes/caseload.html", {
-        "page": page, "rows": [_row(i) for i in page], "today": day, "ended": ended, "query": "show=ended" if ended else "",
+        "page": page, "rows": [_row(i) for i in page], "today": day, "ended": ended, "query": form.query(), "form": form,
         "live_statuses": (*rules.ACTIVE_STATUSES, rules.RETURNED_TO_POLICE),
     })
 

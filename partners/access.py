@@ -351,6 +351,14 @@ def visible(who, queryset: models.QuerySet, action: str = "view") -> models.Quer
     return queryset.filter(functools.reduce(operator.or_, conditions))
 
 
+def visible_at(who, model: type[models.Model], outer: str = "pk") -> Exists:
+    """Whether the `model` row that a list's row points to (its field `outer`) is one this person may see: the same
+    answer as visible(), as an expression, so a list asks it for every row in its own query (no query per row).
+
+    For what a list shows of another record than its own rows (the young person on an allocation handed back)."""
+    return Exists(visible(who, model._default_manager.filter(pk=OuterRef(outer))))
+
+
 def require(who, action: str, obj: models.Model, queryset: models.QuerySet | None = None):
     """The record itself if this person may see it; otherwise 404, as if it did not exist."""
     qs = queryset if queryset is not None else type(obj)._default_manager.all()

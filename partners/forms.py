@@ -3,6 +3,8 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from core.filtering import FilterForm
+
 from .models import AuditAction, Organisation, User
 
 
@@ -76,7 +78,7 @@ class SwitchOrganisationForm(forms.Form):
         self.helper = gds_helper(Field.radios("organisation", legend_size=Size.MEDIUM), submit="Continue")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     user = forms.ModelChoiceField(queryset=User.objects.all(), required=False, label="User")
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False, label="Organisation")
     action = forms.ChoiceField(choices=[("", "Any")] + AuditAction.choices, required=False)

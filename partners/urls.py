@@ -4,7 +4,6 @@ from django.urls import path
 from . import views, views_admin
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.ResetRequestView.as_view(), name="password_reset"),

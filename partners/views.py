@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from . import audit, audit_words, csv_export, selectors
 from .access import SESSION_KEY, as_acting, organisations_of, require_capability
 from .forms import AuditFilterForm, NewPasswordForm, ResetRequestForm, SignInForm, SwitchOrganisationForm
-from .home import home_sections
 from .signin.decorators import fresh_second_factor
 
 
@@ -58,12 +57,6 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def home(request):
-    acting = as_acting(request)
-    return render(request, "partners/home.html", {"sections": home_sections(acting)})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def switch_organisation(request):
     organisations = organisations_of(request.user)
@@ -95,9 +88,7 @@ def audit_events(request):
     acting, form, events = _filtered_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = audit_words.describe(acting, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "partners/audit_events.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "partners/audit_events.html", {"form": form, "page": page, "query": form.query()})
 
 
 def _csv_rows(acting, events):

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core import clock
+from core.filtering import FilterForm
 from core.forms import GovukDateField, add_idempotency_key, input_id
 from partners.models import Area
 
@@ -340,7 +341,7 @@ class StartForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(FilterForm):
     status = forms.ChoiceField(label="Status", choices=[("", "All statuses")] + list(Status.choices), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -351,7 +352,7 @@ class StatusFilterForm(forms.Form):
         self.helper.layout = Layout(Field.select("status"), Button.secondary("filter", "Apply filter"))
 
     def chosen_status(self):
-        return self.cleaned_data.get("status", "") if self.is_valid() else ""
+        return self.chosen().get("status", "")
 
 
 class AnswerForm(forms.Form):

@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, ConditionalQuestion, ConditionalRadios, Field, Layout, Size
 from django import forms
 
+from core.filtering import FilterForm
 from core.forms import add_idempotency_key
 from partners.forms import gds_helper
 from partners.models import Area
@@ -14,7 +15,7 @@ def _blank(label, choices):
     return [("", label)] + list(choices)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(FilterForm):
     area = forms.ChoiceField(choices=_blank("All areas", Area.choices), required=False)
     source = forms.ChoiceField(choices=_blank("All sources", Source.choices), required=False)
     concern = forms.ChoiceField(choices=_blank("All concerns", Concern.choices), required=False)
@@ -31,7 +32,7 @@ class QueueFilterForm(forms.Form):
         )
 
     def filters(self):
-        return {k: v for k, v in self.cleaned_data.items() if v} if self.is_valid() else {}
+        return self.chosen()
 
 
 class DecisionForm(forms.Form):

@@ -324,6 +324,14 @@ def age_on(date_of_birth: date, on: date) -> int:
     return on.year - date_of_birth.year - int(before_birthday)
 
 
+def name_and_age(name: str, date_of_birth: date | None, on: date, *, anonymised: bool = False) -> str:
+    """How a list names a young person: "Jordan Example, aged 16". After retention only the year of birth is
+    true, so no age; a date of birth after `on` (a typing slip) gives the name alone, never an error."""
+    if anonymised or date_of_birth is None or date_of_birth > on:
+        return name
+    return f"{name}, aged {age_on(date_of_birth, on)}"
+
+
 def is_under_max_age(date_of_birth: date, on: date) -> bool:
     """True if the young person is under MAX_AGE (25) on `on`, the referral date."""
     return age_on(date_of_birth, on) < MAX_AGE

@@ -10,6 +10,7 @@ from partners.models import Organisation, OrganisationKind
 
 from . import rules
 from .models import (
+    CURRENT_ORDER,
     QUEUE_ORDER,
     Allocation,
     InfoRequest,
@@ -72,7 +73,8 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     wanted = [pk for pks in shown.values() for pk in pks]
     rows = {}
     if wanted:
-        rows = {r.pk: r for r in _with_concerns(Referral.objects.filter(pk__in=wanted).select_related(*LIST_RELATED))}
+        picked = Referral.objects.filter(pk__in=wanted).select_related(*LIST_RELATED)
+        rows = {r.pk: r for r in _with_concerns(with_name_access(acting, picked))}
     sections = []
     for key, pks in shown.items():
         items = [rows[pk] for pk in pks if pk in rows]
@@ -81,6 +83,29 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
             referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
         sections.append({"key": key, "label": rules.SECTION_LABELS[key], "items": items, "count": len(keys[key])})
     return sections
+
+
+def with_name_access(acting, queryset, referral="pk"):
+    """Annotate may_see_name: whether this person may see the referral (the access policy, in the list's query)."""
+    return queryset.annotate(may_see_name=access.visible_at(acting, Referral, referral))
+
+
+def show_names(acting, rows, *, today, list_name, subject=lambda row: row):
+    """Set `row.person` ("Jordan Example, aged 16") on each row of a list page whose young person this person may
+    see (row.may_see_name, from with_name_access or access.visible_at), and "" on the others, which show nothing.
+
+    `subject(row)` is the referral or young person named. One insert audits whose names the page showed."""
+    shown = []
+    for row in rows:
+        record = subject(row)
+        row.person = ""
+        if getattr(row, "may_see_name", False) and record is not None:
+            name = record.display_name if isinstance(record, YoungPerson) else record.subject_name
+            row.person = rules.name_and_age(name, record.date_of_birth, today, anonymised=record.is_anonymised)
+            shown.append((record, {"list": list_name}))
+    if shown:
+        audit.record_many(acting, audit.AuditAction.VIEW, shown)
+    return rows
 
 
 def read_for_triage(acting, pk):
@@ -139,16 +164,17 @@ def open_question(referral):
 
 
 def allocations_for(acting, *, state=None):
-    """'Allocated to us': this organisation's allocations, most urgent first."""
+    """'Allocated to us': this organisation's allocations in one state, by when they were to be accepted; or the
+    current ones (not handed back), in the order the partner works them (CURRENT_ORDER)."""
     access.require_capability(acting, "work_allocations")
-    queryset = Allocation.objects.filter(organisation=acting.organisation).select_related(
+    queryset = with_name_access(acting, Allocation.objects.filter(organisation=acting.organisation).select_related(
         "referral", "referral__young_person", "organisation"
-    )
+    ), "referral_id")
     if state:
-        queryset = queryset.filter(state=state)
-    else:
-        queryset = queryset.exclude(state=Allocation.State.HANDED_BACK)
-    return queryset.order_by("accept_due", "id")
+        return queryset.filter(state=state).order_by("accept_due", "id")
+    # Current: the live ones (the partial index's condition, said so that the planner can use it), in the order
+    # of the index alloc_org_current: waiting for this partner first, then by the next deadline.
+    return queryset.filter(state__in=Allocation.LIVE).order_by(*CURRENT_ORDER)
 
 
 def late_allocations(acting, *, now):
@@ -158,7 +184,8 @@ def late_allocations(acting, *, now):
     late = Q(state=Allocation.State.PENDING, accept_due__lt=now) | Q(
         state=Allocation.State.ACCEPTED, first_contact_at__isnull=True, first_contact_due__lt=today
     )
-    return Allocation.objects.filter(late).select_related("organisation", "referral").order_by("organisation__name", "accept_due")
+    late = Allocation.objects.filter(late).select_related("organisation", "referral")
+    return with_name_access(acting, late, "referral_id").order_by("organisation__name", "accept_due", "id")
 
 
 # Who triage may allocate a referral to: police are not (they decide diversion cases, they do not take referrals).

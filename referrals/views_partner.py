@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
+from core.filtering import choice_filter
 from core.web import apply_errors, flash_error
 
 from . import selectors, services
@@ -18,13 +19,14 @@ from .models import Allocation
 
 @login_required
 def allocations(request):
-    state = request.GET.get("state", "")
-    if state not in Allocation.State.values:
-        state = ""
+    state, form = choice_filter(request.GET, "state", Allocation.State.choices, label="State")
     page = Paginator(selectors.allocations_for(request.acting, state=state or None), 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    selectors.show_names(request.acting, page, today=clock.today(now), list_name="allocations",
+                         subject=lambda allocation: allocation.referral)
     return render(request, "referrals/partner/allocations.html", {
-        "page": page, "state": state, "states": Allocation.State.choices, "now": timezone.now(),
-        "today": clock.today(), "query": f"state={state}",
+        "page": page, "state": state, "states": Allocation.State.choices, "now": now,
+        "today": clock.today(now), "query": form.query(), "form": form,
     })
 
 

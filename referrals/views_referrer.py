@@ -139,10 +139,8 @@ def my_referrals(request):
         if referral.status == Status.DRAFT:
             row["continue_url"] = _continue_url(referral, concerns)
         rows.append(row)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "referrals/referrer/my_referrals.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "filtered": bool(form.chosen_status()),
+        "form": form, "page": page, "rows": rows, "query": form.query(), "filtered": form.filtered,
     })
 
 

@@ -18,6 +18,7 @@ from .models import Decision
 # The queue shows the first items of each section; "show all" opens one section, a page at a time.
 QUEUE_PREVIEW = 20
 QUEUE_PAGE = 100
+LATE_PAGE = 50
 
 
 @login_required
@@ -37,13 +38,14 @@ def queue(request):
         return pages[section].object_list
 
     sections = selectors.triage_queue(request.acting, now=now, pick=pick, **form.filters())
+    selectors.show_names(request.acting, [r for s in sections for r in s["items"]], today=clock.today(now),
+                         list_name="triage-queue")
     page = pages.get(focus)
-    filters = request.GET.copy()
-    for name in ("section", "page"):
-        filters.pop(name, None)
+    query = form.query()
     return render(request, "referrals/triage/queue.html", {
         "form": form, "sections": sections, "total": sum(s["count"] for s in sections), "now": now,
-        "query": filters.urlencode(), "focus": focus, "page": page,
+        "query": query, "page_query": "&".join(q for q in (query, f"section={focus}" if focus else "") if q),
+        "focus": focus, "page": page,
         "shown": [s for s in sections if s["key"] == focus] if focus else sections,
     })
 
@@ -180,5 +182,8 @@ def correct(request, pk):
 
 @login_required
 def late_partners(request):
-    allocations = selectors.late_allocations(request.acting, now=timezone.now())
-    return render(request, "referrals/triage/late_partners.html", {"allocations": allocations, "today": clock.today()})
+    now = timezone.now()
+    page = Paginator(selectors.late_allocations(request.acting, now=now), LATE_PAGE).get_page(request.GET.get("page"))
+    selectors.show_names(request.acting, page.object_list, today=clock.today(now), list_name="late-partners",
+                         subject=lambda allocation: allocation.referral)
+    return render(request, "referrals/triage/late_partners.html", {"page": page, "today": clock.today(now)})

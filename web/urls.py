@@ -3,6 +3,7 @@ from django.urls import path
 from . import views, views_jobs
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("young-people/<int:pk>/", views.young_person, name="young-person"),
     path("jobs/", views_jobs.job_list, name="jobs"),
     path("jobs/<slug:name>/run/", views_jobs.run_job, name="job-run"),

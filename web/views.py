@@ -1,12 +1,23 @@
-"""The young person's page: what each app knows of them, as far as the person asking may see it."""
+"""The pages that gather what several apps know: the home page (what waits for each role) and the young person's
+page (what each app knows of them, as far as the person asking may see it)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from cohorts import selectors as cohort_selectors
 from outcomes import selectors as outcome_selectors
 from partners import access
 from referrals import selectors
+
+from .home import home_sections
+
+
+@login_required
+def home(request):
+    acting = access.as_acting(request)
+    sections = home_sections(acting, now=timezone.now()) if acting.organisation else []
+    return render(request, "partners/home.html", {"sections": sections})
 
 
 @login_required
