@@ -51,7 +51,7 @@ def test_a_caseworker_starts_and_completes_the_work_and_the_school_sees_it(page,
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     page.get_by_role("button", name="Accept").click()
     expect(success_banner(page)).to_contain_text(f"You accepted {referral.reference}")
-    page.get_by_label("Date of first contact").fill(today().isoformat())
+    fill_date(page, "Date of first contact", today())
     page.get_by_role("button", name="Record first contact").click()
     expect(success_banner(page)).to_contain_text("First contact recorded")
     assert_accessible(page)

@@ -207,7 +207,7 @@ def test_school_refers_vru_allocates_and_partner_accepts(page, demo_users):
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(success_banner(page)).to_contain_text(f"You accepted {reference}.")
     expect(page.locator(".govuk-caption-l")).to_contain_text("Accepted")
-    expect(page.get_by_label("Date of first contact")).to_be_visible()
+    expect(page.get_by_role("group", name="Date of first contact")).to_be_visible()
     assert_accessible(page)
 
     # --- The school lead sees the outcome ---------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partners.access import acting_for
 from referrals import services
+from tests.factories import date_parts
 from tests.referrals.factories import referral_data
 from tests.referrals.test_referrer_pages import complete_draft, step_url
 
@@ -99,7 +100,7 @@ def test_the_first_contact_form_links_to_its_date(client, triager, referrer, cas
     allocation = referral.allocations.get()
     client.force_login(caseworker)
     client.post(reverse("allocation-accept", args=[allocation.pk]))
-    future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    response = client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": future})
+    future = timezone.localdate() + timedelta(days=3)
+    response = client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", future))
     assert response.status_code == 400
     assert_summary_links_land_on_inputs(response)

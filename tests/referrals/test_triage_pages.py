@@ -11,7 +11,7 @@ from django.utils import timezone
 from partners.access import acting_for
 from referrals import services
 from referrals.models import Allocation, Referral, ReferralConcern, Status
-from tests.factories import member
+from tests.factories import date_parts, member
 from tests.referrals.factories import ReferralFactory, referral_data
 
 pytestmark = pytest.mark.django_db
@@ -227,10 +227,10 @@ def test_the_partner_accepts_and_records_first_contact(client, triager, referrer
     assert referral.reference in listing
     assert referral.given_name in client.get(reverse("allocation-detail", args=[allocation.pk])).content.decode()
     client.post(reverse("allocation-accept", args=[allocation.pk]))
-    future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    bad = client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": future})
+    future = timezone.localdate() + timedelta(days=3)
+    bad = client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", future))
     assert bad.status_code == 400 and "must be today or in the past" in bad.content.decode()
-    client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": timezone.localdate().isoformat()})
+    client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", timezone.localdate()))
     allocation.refresh_from_db()
     assert allocation.state == "accepted" and allocation.first_contact_at == timezone.localdate()
 
