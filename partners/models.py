@@ -107,6 +107,9 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", "Permission revoked"
     # A person refused something they tried to do (partners.access.require_to).
     DENIED = "denied", "Refused"
+    DELETE = "delete", "Deleted"
+    # A record's print view was opened (partners/printing.py): who took it away on paper, and when.
+    PRINT = "print", "Printed"
 
 
 class AuditEvent(models.Model):

@@ -4,5 +4,6 @@ from . import views, views_jobs
 
 urlpatterns = [
     path("young-people/<int:pk>/", views.young_person, name="young-person"),
+    path("young-people/<int:pk>/print/", views.young_person_print, name="young-person-print"),
     path("jobs/", views_jobs.job_list, name="jobs"),
 ]

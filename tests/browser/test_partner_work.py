@@ -35,6 +35,7 @@ def allocated_referral():
     when = timezone.now() - timedelta(hours=2)
     draft = referral_services.save_draft(school, referral_data(given_name="Rowan", family_name="Worktest"), now=when)
     referral = referral_services.submit_referral(school, draft, now=when)
+    referral_services.claim(triager, referral, now=when + timedelta(hours=1))
     referral_services.decide(triager, referral, decision="allocate", rag="amber",
                              organisation=Organisation.objects.get(name="YOS Birmingham"),
                              programme="Knife crime programme", now=when + timedelta(hours=1))

@@ -176,6 +176,7 @@ def test_only_a_referrer_role_creates_referrals(triager, caseworker):
 def test_a_school_token_sees_only_its_own_referrals(referrer, other_referrer, triager):
     mine = submitted(other_referrer, given_name="Mine")
     theirs = submitted(referrer, given_name="Theirs")
+    services.claim(acting_for(triager), theirs, now=timezone.now())
     services.decide(acting_for(triager), theirs, decision="request_info", question="Which year group?", now=timezone.now())
     their_draft = services.save_draft(acting_for(referrer), referral_data(), now=timezone.now())
     client = token_client(other_referrer)
@@ -266,6 +267,7 @@ def test_a_partner_sees_a_referral_only_once_allocated_and_loses_it_after_handin
 def test_another_partners_allocation_is_404_and_other_roles_get_403(referrer, triager, caseworker, yos):
     other_yos = OrganisationFactory(kind=K.YOS, name="Another YOS")
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="green", organisation=other_yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -440,6 +442,7 @@ def _api_urls(objects):
 @pytest.mark.parametrize("credentials", [None, "Token not-a-real-token", "Token", "Bearer abc", "Token a b"])
 def test_without_valid_credentials_every_api_route_is_refused(referrer, triager, yos, credentials):
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos, programme="M",
                     now=timezone.now())
     client = APIClient()

@@ -95,6 +95,7 @@ def test_every_referral_step_links_each_error_to_an_input(client, referrer, slug
 
 def test_the_first_contact_form_links_to_its_date(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()

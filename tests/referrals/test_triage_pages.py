@@ -177,6 +177,7 @@ def test_a_decision_with_missing_details_shows_the_errors_and_changes_nothing(cl
 
 def test_a_correction_from_the_page_keeps_the_original(client, triager, referrer):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="signpost", rag="green", signpost_to="Youth club",
                     now=timezone.now())
     event = referral.events.get(kind="signposted")
@@ -219,6 +220,7 @@ def test_opening_a_claimed_referral_writes_nothing_but_the_audit_and_keep_workin
 
 def test_the_partner_accepts_and_records_first_contact(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -237,6 +239,7 @@ def test_the_partner_accepts_and_records_first_contact(client, triager, referrer
 
 def test_handing_back_returns_it_to_the_queue_and_hides_it(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -256,6 +259,7 @@ def test_handing_back_returns_it_to_the_queue_and_hides_it(client, triager, refe
 def test_the_vru_sees_which_partners_are_late(client, triager, referrer, yos):
     referral = submit(referrer)
     past = timezone.now() - timedelta(days=10)
+    services.claim(acting_for(triager), referral, now=past)
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=past)
     client.force_login(triager)
