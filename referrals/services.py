@@ -467,6 +467,8 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
         raise ValidationError(
             f"This referral is {referral.get_status_display().lower()}: it cannot be decided now.", code="transition"
         )
+    if _claim_is_live(referral, now) and referral.claimed_by_id != acting.user.pk:
+        raise ClaimConflict(f"{referral.claimed_by} is working on this referral.", code="claimed")
     # Only the claimant decides (claim first, then decide): the page shows the form to no one else.
     access.require_to(acting, "referrals.decide", referral)
     problems = decision_problems(decision, rag=rag, organisation=organisation, programme=programme,

@@ -226,6 +226,7 @@ def test_more_information_round_trip(page, demo_users):
     # --- The triager asks the school a question -------------------------------------------------
     sign_in(page, TRIAGER, PASSWORD)
     open_from_queue(page, reference)
+    page.get_by_role("button", name="Claim").click()
     page.get_by_label("Request more information").check()
     page.get_by_label("Question for the referrer").fill(question)
     assert_accessible_with_conditional_radios(page)

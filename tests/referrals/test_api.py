@@ -236,6 +236,7 @@ def test_a_partner_sees_a_referral_only_once_allocated_and_loses_it_after_handin
     assert partner.get(detail(referral)).status_code == 404
     assert partner.get(reverse("api-allocation-list")).json()["count"] == 0
 
+    assert vru.post(detail(referral, "claim")).status_code == 200
     decided = vru.post(detail(referral, "decide"), {"decision": "allocate", "rag": "amber", "organisation": yos.pk,
                                                      "programme": "Mentoring"}, format="json")
     assert decided.status_code == 200, decided.json()
@@ -331,6 +332,7 @@ def test_a_claim_held_by_another_triager_is_409(referrer, triager, vru):
 def test_a_decision_not_allowed_from_the_status_is_400(referrer, triager, yos):
     referral = submitted(referrer)
     client = token_client(triager)
+    client.post(detail(referral, "claim"))
     signposted = client.post(detail(referral, "decide"), {"decision": "signpost", "rag": "green", "signpost_to": "Youth club"},
                              format="json")
     assert signposted.status_code == 200 and signposted.json()["status"] == "signposted"
@@ -344,6 +346,7 @@ def test_a_decision_not_allowed_from_the_status_is_400(referrer, triager, yos):
 def test_a_decision_needs_its_details_and_only_a_partner_organisation(referrer, other_school, triager):
     referral = submitted(referrer)
     client = token_client(triager)
+    client.post(detail(referral, "claim"))
     missing = client.post(detail(referral, "decide"), {"decision": "allocate"}, format="json")
     assert missing.status_code == 400 and set(missing.json()) == {"rag", "organisation", "programme"}
     school = client.post(detail(referral, "decide"), {"decision": "allocate", "rag": "red", "organisation": other_school.pk,
@@ -351,7 +354,7 @@ def test_a_decision_needs_its_details_and_only_a_partner_organisation(referrer, 
     assert school.status_code == 400 and "organisation" in school.json()
     assert client.post(detail(referral, "decide"), {"decision": "shrug"}, format="json").status_code == 400
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and not Allocation.objects.exists()
+    assert referral.status == Status.IN_TRIAGE and not Allocation.objects.exists()
 
 
 def test_only_triagers_decide(referrer, caseworker):
@@ -361,8 +364,18 @@ def test_only_triagers_decide(referrer, caseworker):
     assert token_client(caseworker).post(detail(referral, "decide"), body, format="json").status_code == 404  # not theirs
 
 
+def test_a_decision_on_an_unclaimed_referral_is_403_claim_it_first(referrer, triager):
+    referral = submitted(referrer)
+    body = {"decision": "signpost", "rag": "green", "signpost_to": "Youth club"}
+    refused = token_client(triager).post(detail(referral, "decide"), body, format="json")
+    assert refused.status_code == 403 and "Claim this referral" in refused.json()["detail"]
+    assert token_client(triager).post(detail(referral, "claim")).status_code == 200
+    assert token_client(triager).post(detail(referral, "decide"), body, format="json").status_code == 200
+
+
 def test_the_referrer_answers_the_vrus_question(referrer, triager):
     referral = submitted(referrer)
+    token_client(triager).post(detail(referral, "claim"))
     asked = token_client(triager).post(detail(referral, "decide"), {"decision": "request_info", "question": "Which year?"},
                                        format="json")
     assert asked.status_code == 200 and asked.json()["status"] == "info_requested"

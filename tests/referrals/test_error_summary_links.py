@@ -61,6 +61,7 @@ def submit(user):
 def test_an_empty_triage_decision_links_to_the_first_decision_radio(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {})
     assert response.status_code == 400
     links = assert_summary_links_land_on_inputs(response)
@@ -72,6 +73,7 @@ def test_an_empty_triage_decision_links_to_the_first_decision_radio(client, tria
 def test_a_decision_missing_its_details_links_to_the_rating_and_the_partner(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {"decision": "allocate"})
     assert response.status_code == 400
     assert_summary_links_land_on_inputs(response, "id_rag_1", "id_organisation")
