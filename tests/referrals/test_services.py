@@ -240,7 +240,8 @@ def test_a_decision_needs_its_details(referrer, triager):
         services.decide(acting_for(triager), referral, decision="allocate", now=NOW)
     assert set(error.value.message_dict) == {"rag", "organisation", "programme"}
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and referral.claimed_by is None
+    # Nothing decided: still the claimant's, in triage.
+    assert referral.status == Status.IN_TRIAGE and referral.claimed_by == triager and referral.decision == ""
 
 
 def test_only_triagers_decide_and_only_the_referrer_answers(referrer, other_referrer, triager, caseworker):

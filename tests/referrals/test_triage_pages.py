@@ -154,6 +154,7 @@ def test_allocating_from_the_triage_page(client, triager, referrer, yos):
     referral = submit(referrer)
     client.force_login(triager)
     assert client.get(reverse("triage-referral", args=[referral.pk])).status_code == 200
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {
         "decision": "allocate", "rag": "amber", "organisation": yos.pk, "programme": "Knife crime programme",
         "reason": "Meets the threshold.",
@@ -166,13 +167,14 @@ def test_allocating_from_the_triage_page(client, triager, referrer, yos):
 def test_a_decision_with_missing_details_shows_the_errors_and_changes_nothing(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {"decision": "allocate"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and "Select the partner organisation to allocate to" in html
     assert "Select a risk rating" in html
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and not Allocation.objects.exists()
+    assert referral.status == Status.IN_TRIAGE and not Allocation.objects.exists()
 
 
 def test_a_correction_from_the_page_keeps_the_original(client, triager, referrer):
