@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from .access import as_acting, get_visible_or_404, visible
 from .models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
@@ -64,4 +64,6 @@ def tokens_of(acting):
 def organisations_for_admin(acting):
     """Every organisation, with how many people act for it (active memberships), for the VRU's administrators."""
     people = Count("memberships__user", filter=Q(memberships__active=True), distinct=True)
-    return visible(acting, Organisation.objects.annotate(people=people)).order_by("-active", "name")
+    providers = Organisation.objects.filter(pk=OuterRef("pk"), sign_in_provider__isnull=False)
+    return visible(acting, Organisation.objects.annotate(people=people, single_sign_on=Exists(providers))).order_by(
+        "-active", "name")

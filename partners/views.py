@@ -23,6 +23,15 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        from .signin.sso import provider_origins
+
+        response = super().dispatch(request, *args, **kwargs)
+        origins = provider_origins()
+        if origins:  # the form's answer may be a redirect to the organisation's provider, which CSP must allow
+            response._csp_update = {"form-action": origins}
+        return response
+
     def form_valid(self, form):
         from allauth.account.internal.flows.login import perform_password_login
         from allauth.account.models import Login

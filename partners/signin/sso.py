@@ -27,6 +27,18 @@ def provider_for_email(email):
     return domain.provider if domain else None
 
 
+def provider_origins():
+    """Where a sign-in form may send people on to (the CSP's form-action): each recorded provider's origin."""
+    from urllib.parse import urlsplit
+
+    origins = set()
+    for url in SocialApp.objects.filter(provider="openid_connect").values_list("settings__server_url", flat=True):
+        parts = urlsplit(url or "")
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
 def _claims(extra_data):
     id_token = extra_data.get("id_token") or {}
     userinfo = extra_data.get("userinfo") or {}
@@ -89,11 +101,11 @@ def save_provider(acting, organisation, *, issuer, client_id, secret, domains, m
         existing = SignInProvider.objects.select_related("app").filter(organisation=organisation).first()
         app = existing.app if existing else SocialApp(provider="openid_connect")
         app.provider_id = f"{PROVIDER_ID_PREFIX}{organisation.pk}"
-        app.name = organisation.name
+        app.name = organisation.name[:40]  # allauth keeps 40 characters; the organisation row has the full name
         app.client_id = client_id
         if secret:
             app.secret = secret
-        app.settings = {"server_url": issuer, "mfa_acr_values": list(mfa_acr_values)}
+        app.settings = {"server_url": issuer, "oauth_pkce_enabled": True, "mfa_acr_values": list(mfa_acr_values)}
         app.save()
         provider = existing or SignInProvider.objects.create(organisation=organisation, app=app, created_by=acting.user)
         provider.domains.exclude(domain__in=domains).delete()

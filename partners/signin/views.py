@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from partners import access, selectors
+from partners.models import SignInProvider
 
 from . import services, sso
 from .decorators import fresh_second_factor
@@ -94,7 +95,7 @@ def reset_factors(request, pk):
 def provider(request, pk):
     acting = access.require_capability(request, "onboard_organisations")
     organisation = access.get_visible_or_404(acting, selectors.organisations_for_admin(acting), pk=pk)
-    existing = getattr(organisation, "sign_in_provider", None) if hasattr(organisation, "sign_in_provider") else None
+    existing = SignInProvider.objects.filter(organisation=organisation).select_related("app").first()
     form = ProviderForm(request.POST or None, existing=existing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
