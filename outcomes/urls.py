@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/new/", views_case_start.new_case, name="case-new"),
     path("cases/new/<uuid:journey>/<slug:step>/", views_case_start.step, name="case-start"),
     path("cases/<int:pk>/", views_cases.case, name="case-detail"),
+    path("cases/<int:pk>/print/", views_cases.case_print, name="case-print"),
     path("cases/<int:pk>/propose-breach/", views_cases.propose_breach, name="case-propose-breach"),
     path("cases/<int:pk>/confirm-breach/", views_cases.confirm_breach, name="case-confirm-breach"),
     path("cases/<int:pk>/further-chance/", views_cases.further_chance, name="case-further-chance"),

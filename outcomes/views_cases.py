@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.web import apply_errors, flash_error
-from partners import access
+from partners import access, printing
 
 from . import rules, selectors, services
 from .forms import (
@@ -101,6 +102,16 @@ def case(request, pk):
     require_case_reader(request.acting)
     item = selectors.case_detail(request.acting, pk)
     return render(request, "outcomes/case.html", _context(request, item))
+
+
+@login_required
+def case_print(request, pk):
+    """The case page for print (partners/printing.py): audited as printed."""
+    require_case_reader(request.acting)
+    item = selectors.case_detail(request.acting, pk)
+    context = _context(request, item)
+    context.update(printing.printed(request, item, page="case", back_url=reverse("case-detail", args=[pk])))
+    return render(request, "outcomes/case.html", context)
 
 
 def _act(request, pk, key, form, action, success):

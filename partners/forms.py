@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from core.filtering import FilterForm
+from core.forms import date_field, date_layout
 
 from .models import AuditAction, Organisation, User
 
@@ -84,14 +85,14 @@ class AuditFilterForm(FilterForm):
     action = forms.ChoiceField(choices=[("", "Any")] + AuditAction.choices, required=False)
     object_type = forms.CharField(required=False, label="Record type", help_text="For example referrals.referral")
     object_id = forms.CharField(required=False, label="Record id")
-    date_from = forms.DateField(required=False, label="From", help_text="For example 2026-11-01")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = date_field("From", "The start date", "the start date", required=False, hint="For example, 1 11 2026")
+    date_to = date_field("To", "The end date", "the end date", required=False, hint="Including this day. For example, 30 11 2026")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.select("user"), Field.select("organisation"), Field.select("action"), Field.text("object_type"),
-            Field.text("object_id"), Field.text("date_from", field_width=10), Field.text("date_to", field_width=10),
+            Field.text("object_id"), date_layout("date_from"), date_layout("date_to"),
             submit="Apply filters",
         )
         self.helper.form_method = "get"

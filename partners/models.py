@@ -137,6 +137,9 @@ class AuditAction(models.TextChoices):
     SSO_REFUSED = "sso_refused", "Single sign-on refused"
     SESSIONS_ENDED = "sessions_ended", "Ended sessions"
     TOKEN_EXPIRED = "token_expired", "API token expired"
+    DELETE = "delete", "Deleted"
+    # A record's print view was opened (partners/printing.py): who took it away on paper, and when.
+    PRINT = "print", "Printed"
 
 
 class AuditEvent(models.Model):

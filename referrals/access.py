@@ -25,6 +25,37 @@ def act_as_referrer(a, referral):
     return can(a, "refer") and a.organisation.pk == referral.referring_organisation_id
 
 
+def decide(a, referral):
+    """Record a triage decision: only the triager holding the claim (claimed_by), so two people never decide one
+    referral at once and the timeline says who worked it. A lapsed claim not yet cleared is still the holder's."""
+    return can(a, "triage") and referral.claimed_by_id is not None and referral.claimed_by_id == a.user.pk
+
+
+def hand_back(a, allocation):
+    """Hand back to the VRU: the partner's live allocation of a referral still allocated (not closed), so closed
+    work is never sent back into the triage queue."""
+    from .models import Allocation, Status
+
+    return (work_allocation(a, allocation) and allocation.state in Allocation.LIVE
+            and allocation.referral.status == Status.ALLOCATED)
+
+
+def correct_event(a, event):
+    """Correct a timeline entry: only what a person of this organisation recorded in words (a decision, a rating,
+    a question, a closing reason), never what the portal recorded of itself (a draft started, a claim)."""
+    from . import rules
+
+    return (can(a, "triage") and event.actor_id is not None and event.organisation_id == a.organisation.pk
+            and rules.is_correctable(event.kind))
+
+
+def delete_draft(a, referral):
+    """Delete a draft: only the person who started it, while it is still a draft of their organisation."""
+    from .models import Status
+
+    return act_as_referrer(a, referral) and referral.status == Status.DRAFT and referral.created_by_id == a.user.pk
+
+
 def live_allocations(referral):
     """The allocations not handed back: prefetched as `live_allocations` by lists (referrals/api.py), else read."""
     live = getattr(referral, "live_allocations", None)
@@ -44,6 +75,12 @@ RULES = {
     "referrals.work_allocation": (work_allocation, "Only the organisation this referral is allocated to can do this."),
     "referrals.act_as_referrer": (act_as_referrer, "Only the referring organisation answers the VRU's questions."),
     "referrals.see_rag": (see_rag, "Only the VRU and the organisation the referral is allocated to see its rating."),
+    "referrals.decide": (decide, "Claim this referral before you record a decision: only the person working on it "
+                                 "can decide."),
+    "referrals.hand_back": (hand_back, "This referral is no longer allocated to you for work, so it cannot be handed "
+                                       "back."),
+    "referrals.correct_event": (correct_event, "Only an entry a person of your organisation wrote can be corrected."),
+    "referrals.delete_draft": (delete_draft, "Only the person who started a draft can delete it."),
 }
 
 
@@ -51,7 +88,8 @@ RULES = {
 
 
 def _referral_made_by(a: Acting) -> Q:
-    return Q(referring_organisation_id=a.organisation.pk)
+    # A deleted draft (services.delete_draft) is gone for everyone: one answer, 404, as for any other record.
+    return Q(referring_organisation_id=a.organisation.pk, deleted_at__isnull=True)
 
 
 def _referral_submitted_to(a: Acting) -> Q | None:

@@ -269,11 +269,12 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
 
     @extend_schema(request=DecisionSerializer, responses={
         200: ReferralSerializer, 400: OpenApiResponse(description="Field errors, or a decision the status does not allow."),
-        409: OpenApiResponse(description="Someone else holds it."),
+        403: OpenApiResponse(description="Not claimed by the caller: claim it first (POST .../claim/)."),
     })
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        """VRU triage: allocate, signpost, decline or ask the referrer for more information."""
+        """VRU triage: allocate, signpost, decline or ask the referrer for more information. Only the triager holding
+        the claim decides (POST .../claim/ first, or .../triage/next/)."""
         referral = self.get_object()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)

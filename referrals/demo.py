@@ -87,6 +87,7 @@ def seed_referrals(orgs, users, target=60):
             if fate == "claimed":
                 services.claim(triager2, referral, now=now - timedelta(minutes=20))
             elif fate in ("info", "returned"):
+                services.claim(triager, referral, now=later)
                 services.decide(triager, referral, decision="request_info", now=later,
                                 question="Which year group are they in, and who is the lead adult at home?")
                 if fate == "returned":
@@ -94,6 +95,7 @@ def seed_referrals(orgs, users, target=60):
                     services.answer_info(acting, referral, answer, now=later + timedelta(hours=3))
             elif fate in ("allocated", "accepted", "late", "closed"):
                 partner = rng.choice(partners)
+                services.claim(triager, referral, now=later)
                 services.decide(triager, referral, decision="allocate", rag=rng.choice(["red", "amber", "green"]),
                                 organisation=partner, now=later,
                                 programme="Knife crime programme" if "YOS" in partner.name else "Mentoring")
@@ -104,9 +106,11 @@ def seed_referrals(orgs, users, target=60):
                 if fate == "closed":
                     services.close_referral(triager, referral, reason="Programme completed.", now=later + timedelta(days=50))
             elif fate == "signposted":
+                services.claim(triager, referral, now=later)
                 services.decide(triager, referral, decision="signpost", rag="green", now=later,
                                 signpost_to="Local youth club and early help")
             elif fate == "declined":
+                services.claim(triager, referral, now=later)
                 services.decide(triager, referral, decision="decline", rag="green", decline_reason="already_supported",
                                 reason="Already open to children's social care.", now=later)
     return made

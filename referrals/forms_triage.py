@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, ConditionalQuestion, ConditionalRadi
 from django import forms
 
 from core.filtering import FilterForm
-from core.forms import add_idempotency_key
+from core.forms import add_idempotency_key, date_field, date_layout
 from partners.forms import gds_helper
 from partners.models import Area
 
@@ -88,10 +88,8 @@ class ReasonForm(forms.Form):
 
 
 class FirstContactForm(forms.Form):
-    on = forms.DateField(label="Date of first contact", help_text="For example, 2026-11-24",
-                         error_messages={"required": "Enter the date of first contact",
-                                         "invalid": "Enter the date of first contact as year-month-day, like 2026-11-24"})
+    on = date_field("Date of first contact", "The date of first contact", "the date of first contact")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.text("on", field_width=10), submit="Record first contact")
+        self.helper = gds_helper(date_layout("on"), submit="Record first contact")

@@ -241,6 +241,9 @@ class Referral(models.Model):
     previous_referral = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     has_open_match = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A draft its author deleted: its answers are blanked and nobody sees it again. The row stays because its
+    # timeline and the audit trail are append-only and name it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -425,6 +428,7 @@ class ReferralEvent(models.Model):
         WORK_ENDED = "work_ended", "Work ended"
         CORRECTION = "correction", "Correction"
         CLOSED = "closed", "Closed"
+        DELETED = "deleted", "Draft deleted"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -128,6 +128,19 @@ def allowed_actions(current: str) -> list[str]:
     return [action for action in ACTIONS if (current, action) in TRANSITIONS]
 
 
+# Timeline entries the portal writes of itself, with no words a person chose: nothing in them to correct. A
+# correction is corrected by another correction of the original, never of itself.
+SYSTEM_EVENT_KINDS = frozenset({
+    "created", "submitted", "claimed", "released", "claim_lapsed", "info_expired", "accepted", "work_started",
+    "work_ended", "deleted", "correction",
+})
+
+
+def is_correctable(kind: str) -> bool:
+    """May a person correct a timeline entry of this kind (if they, or their organisation, recorded it)?"""
+    return kind not in SYSTEM_EVENT_KINDS
+
+
 def is_in_queue(status: str) -> bool:
     return status in QUEUE_STATUSES
 

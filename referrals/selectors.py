@@ -48,6 +48,11 @@ def own_referrals(acting, *, status=None):
     )
 
 
+def drafts_started_by(acting):
+    """The drafts this person started and has not sent (nor deleted): "Start now" offers to continue them."""
+    return own_referrals(acting, status=Status.DRAFT).filter(created_by=acting.user)
+
+
 def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=None):
     """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order.
 

@@ -120,6 +120,26 @@ def save_draft(acting, data, *, referral=None, now, idempotency_key=None):
     return referral
 
 
+@transaction.atomic
+def delete_draft(acting, referral, *, now):
+    """The author deletes a draft they will not send: its answers are blanked (nothing about the young person is
+    kept) and it is hidden from everyone (access scope), but the row, its timeline and the audit trail stay."""
+    acting = access.require_capability(acting, "refer")
+    referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), "view", pk=referral.pk)
+    if referral.status != Status.DRAFT:
+        raise ValidationError("This referral has been submitted and can no longer be deleted.", code="not_draft")
+    access.require_to(acting, "referrals.delete_draft", referral)
+    for name in DRAFT_FIELDS:
+        if name != "source":
+            setattr(referral, name, None if Referral._meta.get_field(name).null else "")
+    referral.deleted_at = now
+    referral.save()
+    ReferralConcern.objects.filter(referral=referral).delete()
+    _event(referral, Kind.DELETED, acting, now=now)
+    audit.record(acting, A.DELETE, referral)
+    return referral
+
+
 def _normalised(name, value):
     """Store identifiers in one canonical form so matching compares like with like; leave bad input for validation."""
     normalisers = {"postcode": rules.normalise_postcode, "upn": rules.normalise_upn, "nhs_number": rules.normalise_nhs_number}
@@ -443,16 +463,20 @@ def decide(acting, referral, *, decision, now, rag="", organisation=None, progra
            decline_reason="", reason="", question=""):
     acting = access.require_capability(acting, "triage")
     referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), pk=referral.pk)
+    if referral.status not in rules.QUEUE_STATUSES:
+        raise ValidationError(
+            f"This referral is {referral.get_status_display().lower()}: it cannot be decided now.", code="transition"
+        )
+    if _claim_is_live(referral, now) and referral.claimed_by_id != acting.user.pk:
+        raise ClaimConflict(f"{referral.claimed_by} is working on this referral.", code="claimed")
+    # Only the claimant decides (claim first, then decide): the page shows the form to no one else.
+    access.require_to(acting, "referrals.decide", referral)
     problems = decision_problems(decision, rag=rag, organisation=organisation, programme=programme,
                                  signpost_to=signpost_to, decline_reason=decline_reason, reason=reason, question=question)
     if problems:
         raise ValidationError(problems)
     action = {Decision.ALLOCATE: rules.ALLOCATE, Decision.SIGNPOST: rules.SIGNPOST,
               Decision.DECLINE: rules.DECLINE, Decision.REQUEST_INFO: rules.REQUEST_INFO}[decision]
-    if referral.status not in rules.QUEUE_STATUSES:
-        raise ValidationError(
-            f"This referral is {referral.get_status_display().lower()}: it cannot be decided now.", code="transition"
-        )
     _hold(acting, referral, now)
     _transition(referral, action)
     if rag and rag != referral.rag:
@@ -581,10 +605,12 @@ def accept_allocation(acting, allocation, *, now):
 @transaction.atomic
 def hand_back(acting, allocation, reason, *, now):
     acting, allocation = _allocation_for(acting, allocation.pk)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "Explain why you are handing this referral back"})
     if allocation.state == Allocation.State.HANDED_BACK:
         raise ValidationError("This allocation has already been handed back.", code="state")
+    # Closed work (the VRU closed the referral) is not sent back into the triage queue.
+    access.require_to(acting, "referrals.hand_back", allocation)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Explain why you are handing this referral back"})
     if allocation.interventions.exists():
         # Handing back would hide the young person from the organisation still working with them.
         raise ValidationError("Work has started on this allocation: end the work before handing it back.", code="started")
@@ -634,6 +660,7 @@ def correct(acting, event, *, summary, reason, now, idempotency_key=None):
 
 def _correct(acting, event, *, summary, reason, now):
     referral = access.get_visible_or_404(acting, Referral.objects.select_for_update(), pk=event.referral_id)
+    access.require_to(acting, "referrals.correct_event", event)
     if not (summary or "").strip():
         raise ValidationError({"summary": "Enter the corrected entry"})
     if not (reason or "").strip():

@@ -8,8 +8,10 @@ urlpatterns = [
     path("referrals/new/", views_referrer.start, name="referral-start"),
     path("referrals/<int:pk>/edit/<slug:step>/", views_referrer.step, name="referral-step"),
     path("referrals/<int:pk>/check/", views_referrer.check_answers, name="referral-check"),
+    path("referrals/<int:pk>/delete/", views_referrer.delete_draft, name="referral-delete"),
     path("referrals/<int:pk>/submitted/", views_referrer.confirmation, name="referral-confirmation"),
     path("referrals/<int:pk>/", views_referrer.detail, name="referral-detail"),
+    path("referrals/<int:pk>/print/", views_referrer.print_referral, name="referral-print"),
     path("referrals/<int:pk>/answer/", views_referrer.answer, name="referral-answer"),
     # VRU triage
     path("triage/", views_triage.queue, name="triage-queue"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import clock
 from core.filtering import choice_filter
 from core.web import apply_errors, flash_error
+from partners import access
 
 from . import selectors, services
 from .forms_triage import FirstContactForm, ReasonForm
@@ -32,6 +33,7 @@ def allocations(request):
 
 def _context(request, allocation, **extra):
     referral = selectors.referral_detail(request.acting, allocation.referral_id) if allocation.state != "handed_back" else None
+    intervention = allocation.interventions.select_related("programme").first()
     return {
         "allocation": allocation, "referral": referral, "now": timezone.now(), "today": clock.today(),
         "events": selectors.timeline(request.acting, referral) if referral else [],
@@ -39,7 +41,9 @@ def _context(request, allocation, **extra):
                                                                      submit="Hand back to the VRU"),
         "contact_form": extra.get("contact_form") or FirstContactForm(),
         # The work started on it (outcomes.services.start_intervention), if any: shown instead of "Start work".
-        "intervention": allocation.interventions.select_related("programme").first(),
+        "intervention": intervention,
+        # Not once work has started, nor on closed work (access rule referrals.hand_back).
+        "can_hand_back": intervention is None and access.may(request.acting, "referrals.hand_back", allocation),
     }
 
 
@@ -65,12 +69,18 @@ def accept(request, pk):
 @require_http_methods(["GET", "POST"])
 def hand_back(request, pk):
     item = selectors.allocation_for(request.acting, pk)
+    if request.method == "GET" and item.state != "handed_back" and not access.may(request.acting, "referrals.hand_back", item):
+        messages.info(request, access.ACTIONS["referrals.hand_back"].message)
+        return redirect("allocation-detail", pk=pk)
     form = ReasonForm(request.POST or None, label="Why are you handing this referral back?", submit="Hand back to the VRU")
     if request.method == "POST" and form.is_valid():
         try:
             services.hand_back(request.acting, item, form.cleaned_data["reason"], now=timezone.now())
             messages.success(request, f"{item.referral.reference} is back with the VRU.")
             return redirect("allocations")
+        except access.NotAllowed as error:  # closed work: said on the form, the refusal kept in the audit trail
+            access.keep_denial(error)
+            form.add_error(None, error.args[0])
         except ValidationError as error:
             apply_errors(form, error)
     return render(request, "referrals/partner/hand_back.html", {"allocation": item, "form": form},

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.web import apply_errors
-from partners import access, audit
+from partners import access, audit, printing
 
 from . import rules, selectors, services
 from .forms_referrer import (
@@ -38,6 +38,7 @@ from .forms_referrer import (
 from .models import Allocation, Concern, DeclineReason, ReferralEvent, Status
 
 PAGE_SIZE = 25
+DRAFTS_OFFERED = 10  # the newest few: the rest are on My referrals
 NOT_A_DRAFT = "This referral has been submitted and can no longer be changed."
 SAVED_FOR_LATER = "Your answers have been saved. You can finish this referral from My referrals."
 
@@ -138,6 +139,7 @@ def my_referrals(request):
         }
         if referral.status == Status.DRAFT:
             row["continue_url"] = _continue_url(referral, concerns)
+            row["may_delete"] = access.may(acting, "referrals.delete_draft", referral)
         rows.append(row)
     return render(request, "referrals/referrer/my_referrals.html", {
         "form": form, "page": page, "rows": rows, "query": form.query(), "filtered": form.filtered,
@@ -164,7 +166,28 @@ def start(request):
             referral = services.save_draft(acting, {}, now=timezone.now(), idempotency_key=key)
         return redirect("referral-step", pk=referral.pk, step=STEP_SLUGS[0])
     form = StartForm(initial={"idempotency_key": uuid.uuid4()})
-    return render(request, "referrals/referrer/start.html", {"form": form})
+    # Their unsent drafts first, to continue or delete, so that "Start now" is a choice and not yet another draft.
+    drafts = [{"referral": draft, "continue_url": _continue_url(draft, list(draft.concerns.all()))}
+              for draft in selectors.drafts_started_by(acting)[:DRAFTS_OFFERED]]
+    return render(request, "referrals/referrer/start.html", {"form": form, "drafts": drafts})
+
+
+# --- Deleting a draft --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_draft(request, pk):
+    """A confirmation page, then the draft is deleted (its author only: access rule referrals.delete_draft)."""
+    acting, referral = _own(request, pk)
+    if referral.status != Status.DRAFT:
+        return _not_a_draft(request, referral)
+    access.require_to(acting, "referrals.delete_draft", referral)  # a colleague's draft: 403 with the reason
+    if request.method == "POST":
+        services.delete_draft(acting, referral, now=timezone.now())
+        messages.success(request, "The draft referral has been deleted.")
+        return redirect("my-referrals")
+    return render(request, "referrals/referrer/delete.html", {"referral": referral})
 
 
 # --- The steps -----------------------------------------------------------------------------
@@ -357,6 +380,16 @@ def _detail_context(request, referral, answer_form=None):
 def detail(request, pk):
     referral = selectors.referral_detail(request.acting, pk)
     return render(request, "referrals/referrer/detail.html", _detail_context(request, referral))
+
+
+@login_required
+def print_referral(request, pk):
+    """The referral's page for print (partners/printing.py), as this person may see it: audited as printed."""
+    referral = selectors.referral_detail(request.acting, pk)
+    context = _detail_context(request, referral)
+    back = "triage-referral" if access.can(request.acting, "triage") and referral.status != Status.DRAFT else "referral-detail"
+    context.update(printing.printed(request, referral, page="referral", back_url=reverse(back, args=[pk])))
+    return render(request, "referrals/referrer/detail.html", context)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.web import apply_errors, flash_error
+from partners import access
 
 from . import rules, selectors, services
 from .forms_triage import CorrectionForm, DecisionForm, QueueFilterForm, ReasonForm
@@ -64,20 +65,34 @@ def take_next(request):
     return redirect("triage-referral", pk=referral.pk)
 
 
-def _triage_context(request, referral, form=None):
+def _correctable(acting, events):
+    """The timeline, each entry flagged with whether this person may correct it (no query: the rule reads fields)."""
+    events = list(events)
+    for event in events:
+        event.correctable = access.may(acting, "referrals.correct_event", event)
+    return events
+
+
+def _triage_context(request, referral, form=None, refusal=None):
     now = timezone.now()
+    claim_live = referral.claimed_by_id is not None and not services.rules.claim_lapsed(referral.claim_activity_at, now)
+    mine = referral.claimed_by_id == request.user.pk
+    can_decide = referral.status in services.rules.QUEUE_STATUSES
     return {
         "referral": referral,
-        "claim_live": referral.claimed_by_id is not None and not services.rules.claim_lapsed(referral.claim_activity_at, now),
-        "mine": referral.claimed_by_id == request.user.pk,
+        "claim_live": claim_live,
+        "mine": mine,
+        # The decision form is the claimant's alone (access rule referrals.decide); others see who holds it.
+        "show_decision": can_decide and claim_live and access.may(request.acting, "referrals.decide", referral),
+        "refusal_links": [("#claim-status", refusal)] if refusal else [],
         "earlier": selectors.earlier_referrals(referral),
         "matches": selectors.possible_matches(referral),
-        "events": selectors.timeline(request.acting, referral),
+        "events": _correctable(request.acting, selectors.timeline(request.acting, referral)),
         "question": selectors.open_question(referral),
         "allocation": referral.allocations.select_related("organisation").exclude(state="handed_back").first(),
         "form": form or DecisionForm(),
         "close_form": ReasonForm(label="Why the referral is closed", submit="Close referral"),
-        "can_decide": referral.status in services.rules.QUEUE_STATUSES,
+        "can_decide": can_decide,
         "can_close": referral.status in ("allocated", "signposted", "declined"),
     }
 
@@ -113,10 +128,22 @@ def release(request, pk):
         return redirect("triage-referral", pk=pk)
 
 
+def _refused(request, item, error):
+    """Not the claimant: the page again, its error summary pointing at who holds the claim (or the Claim button).
+    The refusal's audit event is kept although its transaction was rolled back."""
+    access.keep_denial(error)
+    return render(request, "referrals/triage/referral.html", _triage_context(request, item, refusal=error.args[0]),
+                  status=400)
+
+
 @login_required
 @require_POST
 def decide(request, pk):
     item = selectors.read_for_triage(request.acting, pk)
+    try:
+        access.require_to(request.acting, "referrals.decide", item)  # before the form: its questions are not theirs
+    except access.NotAllowed as error:
+        return _refused(request, item, error)
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -128,6 +155,8 @@ def decide(request, pk):
             )
             messages.success(request, f"{item.reference}: {Decision(data['decision']).label.lower()} recorded.")
             return redirect("triage-queue")
+        except access.NotAllowed as error:  # the claim moved on between the page and the service
+            return _refused(request, selectors.read_for_triage(request.acting, pk), error)
         except ValidationError as error:
             apply_errors(form, error)
     item = selectors.read_for_triage(request.acting, pk)
@@ -169,6 +198,7 @@ def resolve_match(request, pk, verdict):
 @require_http_methods(["GET", "POST"])
 def correct(request, pk):
     event = selectors.event_for_triage(request.acting, pk)
+    access.require_to(request.acting, "referrals.correct_event", event)  # a portal entry ("Claimed"): 403
     form = CorrectionForm(request.POST or None, initial={"summary": event.summary})
     if request.method == "POST" and form.is_valid():
         try:

@@ -49,3 +49,8 @@ def member(kind=OrganisationKind.SCHOOL, role=Role.REFERRER, organisation=None, 
     user = UserFactory(**user_kwargs)
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+def date_parts(name, day):
+    """What a GOV.UK date input sends: its day, month and year boxes."""
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}

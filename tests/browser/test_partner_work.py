@@ -35,6 +35,7 @@ def allocated_referral():
     when = timezone.now() - timedelta(hours=2)
     draft = referral_services.save_draft(school, referral_data(given_name="Rowan", family_name="Worktest"), now=when)
     referral = referral_services.submit_referral(school, draft, now=when)
+    referral_services.claim(triager, referral, now=when + timedelta(hours=1))
     referral_services.decide(triager, referral, decision="allocate", rag="amber",
                              organisation=Organisation.objects.get(name="YOS Birmingham"),
                              programme="Knife crime programme", now=when + timedelta(hours=1))
@@ -51,7 +52,7 @@ def test_a_caseworker_starts_and_completes_the_work_and_the_school_sees_it(page,
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     page.get_by_role("button", name="Accept").click()
     expect(success_banner(page)).to_contain_text(f"You accepted {referral.reference}")
-    page.get_by_label("Date of first contact").fill(today().isoformat())
+    fill_date(page, "Date of first contact", today())
     page.get_by_role("button", name="Record first contact").click()
     expect(success_banner(page)).to_contain_text("First contact recorded")
     assert_accessible(page)

@@ -207,7 +207,7 @@ def test_school_refers_vru_allocates_and_partner_accepts(page, demo_users):
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(success_banner(page)).to_contain_text(f"You accepted {reference}.")
     expect(page.locator(".govuk-caption-l")).to_contain_text("Accepted")
-    expect(page.get_by_label("Date of first contact")).to_be_visible()
+    expect(page.get_by_role("group", name="Date of first contact")).to_be_visible()
     assert_accessible(page)
 
     # --- The school lead sees the outcome ---------------------------------------------------------
@@ -226,6 +226,7 @@ def test_more_information_round_trip(page, demo_users):
     # --- The triager asks the school a question -------------------------------------------------
     sign_in(page, TRIAGER, PASSWORD)
     open_from_queue(page, reference)
+    page.get_by_role("button", name="Claim").click()
     page.get_by_label("Request more information").check()
     page.get_by_label("Question for the referrer").fill(question)
     assert_accessible_with_conditional_radios(page)

@@ -92,6 +92,7 @@ def expire_info_requests():
     staff = _vru("info")
     asked = at(2026, 8, 20, 10, 0)
     for referral in _submitted("info", 2, asked - timedelta(hours=1)):
+        referral_services.claim(acting_for(staff["triagers"][0]), referral, now=asked)
         referral_services.decide(acting_for(staff["triagers"][0]), referral, decision="request_info", now=asked,
                                  question="Has the family been told about the referral?")
     return at(2026, 9, 2, 10, 0)
@@ -113,6 +114,7 @@ def allocation_escalations():
     caseworker = member(role=Role.CASEWORKER, organisation=partner, email="caseworker.alloc@stgiles.example.org")
     allocated = at(2026, 11, 23, 11, 0)
     for referral in _submitted("alloc", 2, allocated - timedelta(hours=1)):
+        referral_services.claim(acting_for(staff["triagers"][0]), referral, now=allocated)
         referral_services.decide(acting_for(staff["triagers"][0]), referral, decision="allocate", rag="amber",
                                  organisation=partner, programme="Mentoring", now=allocated)
     first = Allocation.objects.filter(organisation=partner).order_by("pk").first()

@@ -43,6 +43,7 @@ def test_overdue_escalations_cost_the_same_queries_for_2_referrals_and_for_10():
 def _allocated(triager, partners, n, when):
     referrals = _submitted(f"alloc{n}-{len(partners)}", n, when - timedelta(hours=1))
     for i, referral in enumerate(referrals):
+        referral_services.claim(acting_for(triager), referral, now=when)
         referral_services.decide(acting_for(triager), referral, decision="allocate", rag="amber",
                                  organisation=partners[i % len(partners)], programme="Mentoring", now=when)
 

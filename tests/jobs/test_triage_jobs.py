@@ -49,6 +49,7 @@ def test_late_allocations_are_escalated_to_the_partner_manager_once(referrer, tr
 
     manager = member(role="manager", organisation=yos)
     referral = submit(referrer, at(2026, 11, 23, 10, 0))
+    services.claim(acting_for(triager), referral, now=at(2026, 11, 23, 11, 0))
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos,
                     programme="Mentoring", now=at(2026, 11, 23, 11, 0))
     now = at(2026, 11, 25, 17, 1)  # the second working day's 17:00 has passed

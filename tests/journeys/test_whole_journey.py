@@ -150,7 +150,7 @@ def yos_works(page, reference):
     expect(heading(page)).to_have_text(YOUNG_PERSON)
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(success(page)).to_contain_text(f"You accepted {reference}")
-    page.get_by_label("Date of first contact").fill(today.isoformat())
+    fill_date(page, "Date of first contact", today)
     page.get_by_role("button", name="Record first contact").click()
     expect(success(page)).to_contain_text("First contact recorded")
 

@@ -24,6 +24,7 @@ def allocation_to(organisation, *, referrer, triager, caseworker=None, given_nam
     school = acting_for(referrer)
     draft = referral_services.save_draft(school, referral_data(given_name=given_name), now=ALLOCATED)
     referral = referral_services.submit_referral(school, draft, now=ALLOCATED)
+    referral_services.claim(acting_for(triager), referral, now=ALLOCATED)
     referral_services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=organisation,
                              programme="Knife crime programme", now=ALLOCATED)
     allocation = referral.allocations.get()

@@ -2,13 +2,14 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from partners.models import AuditAction, AuditEvent
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, date_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +54,15 @@ def test_a_vru_manager_filters_events_by_user_and_date(client, vru_manager, refe
     assert [e.object_id for e in page.context["page"]] == ["41"]
     page = client.get(reverse("audit-events"), {"object_type": "referrals.referral", "object_id": "42"})
     assert [e.object_id for e in page.context["page"]] == ["42"]
-    page = client.get(reverse("audit-events"), {"date_from": "2001-01-01", "date_to": "2001-01-02"})
+    page = client.get(reverse("audit-events"), {**date_parts("date_from", date(2001, 1, 1)),
+                                                    **date_parts("date_to", date(2001, 1, 2))})
     assert page.context["page"].paginator.count == 0
 
 
 def test_a_date_range_backwards_is_a_form_error(client, vru_manager):
     client.force_login(vru_manager)
-    page = client.get(reverse("audit-events"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    page = client.get(reverse("audit-events"), {**date_parts("date_from", date(2026, 2, 1)),
+                                                    **date_parts("date_to", date(2026, 1, 1))})
     assert "The end date must be the same as or after the start date." in page.content.decode()
 
 

@@ -176,6 +176,7 @@ def test_only_a_referrer_role_creates_referrals(triager, caseworker):
 def test_a_school_token_sees_only_its_own_referrals(referrer, other_referrer, triager):
     mine = submitted(other_referrer, given_name="Mine")
     theirs = submitted(referrer, given_name="Theirs")
+    services.claim(acting_for(triager), theirs, now=timezone.now())
     services.decide(acting_for(triager), theirs, decision="request_info", question="Which year group?", now=timezone.now())
     their_draft = services.save_draft(acting_for(referrer), referral_data(), now=timezone.now())
     client = token_client(other_referrer)
@@ -235,6 +236,7 @@ def test_a_partner_sees_a_referral_only_once_allocated_and_loses_it_after_handin
     assert partner.get(detail(referral)).status_code == 404
     assert partner.get(reverse("api-allocation-list")).json()["count"] == 0
 
+    assert vru.post(detail(referral, "claim")).status_code == 200
     decided = vru.post(detail(referral, "decide"), {"decision": "allocate", "rag": "amber", "organisation": yos.pk,
                                                      "programme": "Mentoring"}, format="json")
     assert decided.status_code == 200, decided.json()
@@ -266,6 +268,7 @@ def test_a_partner_sees_a_referral_only_once_allocated_and_loses_it_after_handin
 def test_another_partners_allocation_is_404_and_other_roles_get_403(referrer, triager, caseworker, yos):
     other_yos = OrganisationFactory(kind=K.YOS, name="Another YOS")
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="green", organisation=other_yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -329,6 +332,7 @@ def test_a_claim_held_by_another_triager_is_409(referrer, triager, vru):
 def test_a_decision_not_allowed_from_the_status_is_400(referrer, triager, yos):
     referral = submitted(referrer)
     client = token_client(triager)
+    client.post(detail(referral, "claim"))
     signposted = client.post(detail(referral, "decide"), {"decision": "signpost", "rag": "green", "signpost_to": "Youth club"},
                              format="json")
     assert signposted.status_code == 200 and signposted.json()["status"] == "signposted"
@@ -342,6 +346,7 @@ def test_a_decision_not_allowed_from_the_status_is_400(referrer, triager, yos):
 def test_a_decision_needs_its_details_and_only_a_partner_organisation(referrer, other_school, triager):
     referral = submitted(referrer)
     client = token_client(triager)
+    client.post(detail(referral, "claim"))
     missing = client.post(detail(referral, "decide"), {"decision": "allocate"}, format="json")
     assert missing.status_code == 400 and set(missing.json()) == {"rag", "organisation", "programme"}
     school = client.post(detail(referral, "decide"), {"decision": "allocate", "rag": "red", "organisation": other_school.pk,
@@ -349,7 +354,7 @@ def test_a_decision_needs_its_details_and_only_a_partner_organisation(referrer, 
     assert school.status_code == 400 and "organisation" in school.json()
     assert client.post(detail(referral, "decide"), {"decision": "shrug"}, format="json").status_code == 400
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and not Allocation.objects.exists()
+    assert referral.status == Status.IN_TRIAGE and not Allocation.objects.exists()
 
 
 def test_only_triagers_decide(referrer, caseworker):
@@ -359,8 +364,18 @@ def test_only_triagers_decide(referrer, caseworker):
     assert token_client(caseworker).post(detail(referral, "decide"), body, format="json").status_code == 404  # not theirs
 
 
+def test_a_decision_on_an_unclaimed_referral_is_403_claim_it_first(referrer, triager):
+    referral = submitted(referrer)
+    body = {"decision": "signpost", "rag": "green", "signpost_to": "Youth club"}
+    refused = token_client(triager).post(detail(referral, "decide"), body, format="json")
+    assert refused.status_code == 403 and "Claim this referral" in refused.json()["detail"]
+    assert token_client(triager).post(detail(referral, "claim")).status_code == 200
+    assert token_client(triager).post(detail(referral, "decide"), body, format="json").status_code == 200
+
+
 def test_the_referrer_answers_the_vrus_question(referrer, triager):
     referral = submitted(referrer)
+    token_client(triager).post(detail(referral, "claim"))
     asked = token_client(triager).post(detail(referral, "decide"), {"decision": "request_info", "question": "Which year?"},
                                        format="json")
     assert asked.status_code == 200 and asked.json()["status"] == "info_requested"
@@ -440,6 +455,7 @@ def _api_urls(objects):
 @pytest.mark.parametrize("credentials", [None, "Token not-a-real-token", "Token", "Bearer abc", "Token a b"])
 def test_without_valid_credentials_every_api_route_is_refused(referrer, triager, yos, credentials):
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos, programme="M",
                     now=timezone.now())
     client = APIClient()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partners.access import acting_for
 from referrals import services
+from tests.factories import date_parts
 from tests.referrals.factories import referral_data
 from tests.referrals.test_referrer_pages import complete_draft, step_url
 
@@ -60,6 +61,7 @@ def submit(user):
 def test_an_empty_triage_decision_links_to_the_first_decision_radio(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {})
     assert response.status_code == 400
     links = assert_summary_links_land_on_inputs(response)
@@ -71,6 +73,7 @@ def test_an_empty_triage_decision_links_to_the_first_decision_radio(client, tria
 def test_a_decision_missing_its_details_links_to_the_rating_and_the_partner(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {"decision": "allocate"})
     assert response.status_code == 400
     assert_summary_links_land_on_inputs(response, "id_rag_1", "id_organisation")
@@ -94,12 +97,13 @@ def test_every_referral_step_links_each_error_to_an_input(client, referrer, slug
 
 def test_the_first_contact_form_links_to_its_date(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
     client.force_login(caseworker)
     client.post(reverse("allocation-accept", args=[allocation.pk]))
-    future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    response = client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": future})
+    future = timezone.localdate() + timedelta(days=3)
+    response = client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", future))
     assert response.status_code == 400
     assert_summary_links_land_on_inputs(response)

@@ -25,6 +25,7 @@ def allocated_to(yos, referrer, triager):
     school = acting_for(referrer)
     referral = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Rowan"), now=now),
                                         now=now)
+    services.claim(acting_for(triager), referral, now=now)
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos,
                     programme="Mentoring", now=now)
     return referral, referral.allocations.get()

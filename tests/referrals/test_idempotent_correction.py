@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_double_clicked_correction_is_one_timeline_entry(client, triager, referrer):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="signpost", rag="green", signpost_to="Youth club",
                     now=timezone.now())
     event = referral.events.get(kind="signposted")
@@ -35,6 +36,7 @@ def test_a_double_clicked_correction_is_one_timeline_entry(client, triager, refe
 
 def asked(referrer, triager):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="request_info", question="Which year group?",
                     now=timezone.now())
     return referral

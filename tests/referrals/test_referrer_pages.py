@@ -346,12 +346,16 @@ def test_my_referrals_shows_status_tags_decisions_and_filters(school_client, ref
     now = timezone.now()
     waiting = submitted(referrer, given_name="Waiting")
     allocated = submitted(referrer, given_name="Allocated")
+    services.claim(vru, allocated, now=now)
     services.decide(vru, allocated, decision="allocate", rag="amber", organisation=yos, programme="Mentoring", now=now)
     declined = submitted(referrer, given_name="Declined")
+    services.claim(vru, declined, now=now)
     services.decide(vru, declined, decision="decline", rag="green", decline_reason="threshold", reason="Below.", now=now)
     signposted = submitted(referrer, given_name="Signposted")
+    services.claim(vru, signposted, now=now)
     services.decide(vru, signposted, decision="signpost", rag="green", signpost_to="the youth club", now=now)
     asked = submitted(referrer, given_name="Asked")
+    services.claim(vru, asked, now=now)
     services.decide(vru, asked, decision="request_info", question="Which year group?", now=now)
     draft = complete_draft(referrer, given_name="Drafted")
 
@@ -424,6 +428,7 @@ def test_my_referrals_costs_the_same_number_of_queries_with_5_and_40_referrals(s
 
 def test_the_more_information_round_trip(school_client, referrer, triager):
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="request_info", question="Which year group is Jordan in?",
                     now=timezone.now())
     url = reverse("referral-detail", args=[referral.pk])
@@ -478,6 +483,7 @@ def test_another_schools_referral_is_404_on_every_page(client, referrer, other_r
 
 def test_the_allocated_partner_reads_the_referral_and_the_referrer_sees_the_decision(client, referrer, triager, caseworker, yos):
     referral = submitted(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos, programme="Mentoring",
                     now=timezone.now())
     client.force_login(caseworker)

@@ -75,10 +75,12 @@ def robin(referrer, triager, caseworker, decision_maker, yos, police):
     ), now=at(date(2025, 3, 3)))
     referral = referral_services.submit_referral(school, draft, now=at(date(2025, 3, 3)))
     referral_services.claim(vru, referral, now=at(date(2025, 3, 3), 11))
+    referral_services.claim(vru, referral, now=at(date(2025, 3, 3), 12))
     referral_services.decide(vru, referral, decision="request_info", question="Does Robin still live on Park Road?",
                              now=at(date(2025, 3, 3), 12))
     referral_services.answer_info(school, referral, "Yes, Robin lives at 4 Park Road.", now=at(date(2025, 3, 3), 14))
     referral_services.claim(vru, referral, now=at(date(2025, 3, 4)))
+    referral_services.claim(vru, referral, now=at(date(2025, 3, 4), 11))
     referral_services.decide(vru, referral, decision="decline", rag="green", decline_reason="already_supported",
                              reason="Robin already works with a Park Road youth worker.", now=at(date(2025, 3, 4), 11))
     person = YoungPerson.objects.get(referrals=referral)

@@ -96,6 +96,7 @@ def test_a_possible_match_is_shown_never_merged_and_confirming_links_it(referrer
 
 def test_a_referral_within_12_months_of_a_closed_one_is_a_re_referral(referrer, triager):
     first = submit(referrer, now=NOW - timedelta(days=200))
+    services.claim(acting_for(triager), first, now=NOW - timedelta(days=199))
     services.decide(acting_for(triager), first, decision="decline", rag="green", decline_reason="threshold",
                     reason="Below threshold.", now=NOW - timedelta(days=199))
     second = submit(referrer)
@@ -155,6 +156,7 @@ def test_taking_next_lets_go_of_the_item_held_before(referrer, triager):
 def test_allocating_shows_the_partner_the_referral_and_tells_people(referrer, triager, caseworker, yos):
     referral = submit(referrer)
     assert visible(caseworker, Referral.objects.all()).count() == 0
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Knife crime programme", now=NOW)
     referral.refresh_from_db()
@@ -170,6 +172,7 @@ def test_allocating_shows_the_partner_the_referral_and_tells_people(referrer, tr
 
 def test_a_partner_hands_back_and_loses_sight_of_the_referral(referrer, triager, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos,
                     programme="Mentoring", now=NOW)
     allocation = referral.allocations.get()
@@ -185,6 +188,7 @@ def test_a_partner_hands_back_and_loses_sight_of_the_referral(referrer, triager,
 
 def test_accepting_sets_the_first_contact_deadline_by_rag(referrer, triager, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="allocate", rag="green", organisation=yos,
                     programme="Mentoring", now=NOW)
     allocation = services.accept_allocation(acting_for(caseworker), referral.allocations.get(), now=NOW)
@@ -196,6 +200,7 @@ def test_accepting_sets_the_first_contact_deadline_by_rag(referrer, triager, cas
 
 def test_more_information_round_trip(referrer, triager):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="request_info", question="Which year group?", now=NOW)
     referral.refresh_from_db()
     assert referral.status == Status.INFO_REQUESTED
@@ -209,6 +214,7 @@ def test_more_information_round_trip(referrer, triager):
 
 def test_an_unanswered_question_returns_after_five_working_days(referrer, triager):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="request_info", question="Which year group?", now=NOW)
     assert services.expire_info_requests(now=NOW + timedelta(days=6)) == []  # Tue + 6 days = Mon: 4 working days
     assert services.expire_info_requests(now=NOW + timedelta(days=7)) == [referral.pk]
@@ -219,6 +225,7 @@ def test_an_unanswered_question_returns_after_five_working_days(referrer, triage
 def test_a_decision_not_allowed_from_the_status_is_refused(referrer, triager, yos):
     referral = submit(referrer)
     acting = acting_for(triager)
+    services.claim(acting, referral, now=NOW)
     services.decide(acting, referral, decision="signpost", rag="green", signpost_to="Youth club", now=NOW)
     with pytest.raises(ValidationError) as error:
         services.decide(acting, referral, decision="allocate", rag="red", organisation=yos, programme="X", now=NOW)
@@ -228,11 +235,13 @@ def test_a_decision_not_allowed_from_the_status_is_refused(referrer, triager, yo
 
 def test_a_decision_needs_its_details(referrer, triager):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     with pytest.raises(ValidationError) as error:
         services.decide(acting_for(triager), referral, decision="allocate", now=NOW)
     assert set(error.value.message_dict) == {"rag", "organisation", "programme"}
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and referral.claimed_by is None
+    # Nothing decided: still the claimant's, in triage.
+    assert referral.status == Status.IN_TRIAGE and referral.claimed_by == triager and referral.decision == ""
 
 
 def test_only_triagers_decide_and_only_the_referrer_answers(referrer, other_referrer, triager, caseworker):
@@ -241,6 +250,7 @@ def test_only_triagers_decide_and_only_the_referrer_answers(referrer, other_refe
         services.decide(acting_for(referrer), referral, decision="decline", now=NOW)
     with pytest.raises(PermissionDenied):
         services.claim(acting_for(caseworker), referral, now=NOW)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="request_info", question="?", now=NOW)
     with pytest.raises(NotFound):
         services.answer_info(acting_for(other_referrer), referral, "Not mine", now=NOW)
@@ -248,6 +258,7 @@ def test_only_triagers_decide_and_only_the_referrer_answers(referrer, other_refe
 
 def test_a_correction_is_a_new_entry_and_the_original_stays(referrer, triager):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=NOW)
     services.decide(acting_for(triager), referral, decision="signpost", rag="green", signpost_to="Youth club", now=NOW)
     original = referral.events.get(kind="signposted")
     correction = services.correct(acting_for(triager), original, summary="Signposted to the youth centre on Mill Street.",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from partners.access import acting_for
 from referrals import services
 from referrals.models import Allocation, Referral, ReferralConcern, Status
-from tests.factories import member
+from tests.factories import date_parts, member
 from tests.referrals.factories import ReferralFactory, referral_data
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def test_allocating_from_the_triage_page(client, triager, referrer, yos):
     referral = submit(referrer)
     client.force_login(triager)
     assert client.get(reverse("triage-referral", args=[referral.pk])).status_code == 200
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {
         "decision": "allocate", "rag": "amber", "organisation": yos.pk, "programme": "Knife crime programme",
         "reason": "Meets the threshold.",
@@ -166,17 +167,19 @@ def test_allocating_from_the_triage_page(client, triager, referrer, yos):
 def test_a_decision_with_missing_details_shows_the_errors_and_changes_nothing(client, triager, referrer):
     referral = submit(referrer)
     client.force_login(triager)
+    client.post(reverse("triage-claim", args=[referral.pk]))
     response = client.post(reverse("triage-decide", args=[referral.pk]), {"decision": "allocate"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and "Select the partner organisation to allocate to" in html
     assert "Select a risk rating" in html
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED and not Allocation.objects.exists()
+    assert referral.status == Status.IN_TRIAGE and not Allocation.objects.exists()
 
 
 def test_a_correction_from_the_page_keeps_the_original(client, triager, referrer):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="signpost", rag="green", signpost_to="Youth club",
                     now=timezone.now())
     event = referral.events.get(kind="signposted")
@@ -219,6 +222,7 @@ def test_opening_a_claimed_referral_writes_nothing_but_the_audit_and_keep_workin
 
 def test_the_partner_accepts_and_records_first_contact(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -227,16 +231,17 @@ def test_the_partner_accepts_and_records_first_contact(client, triager, referrer
     assert referral.reference in listing
     assert referral.given_name in client.get(reverse("allocation-detail", args=[allocation.pk])).content.decode()
     client.post(reverse("allocation-accept", args=[allocation.pk]))
-    future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    bad = client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": future})
+    future = timezone.localdate() + timedelta(days=3)
+    bad = client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", future))
     assert bad.status_code == 400 and "must be today or in the past" in bad.content.decode()
-    client.post(reverse("allocation-first-contact", args=[allocation.pk]), {"on": timezone.localdate().isoformat()})
+    client.post(reverse("allocation-first-contact", args=[allocation.pk]), date_parts("on", timezone.localdate()))
     allocation.refresh_from_db()
     assert allocation.state == "accepted" and allocation.first_contact_at == timezone.localdate()
 
 
 def test_handing_back_returns_it_to_the_queue_and_hides_it(client, triager, referrer, caseworker, yos):
     referral = submit(referrer)
+    services.claim(acting_for(triager), referral, now=timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=yos,
                     programme="Mentoring", now=timezone.now())
     allocation = referral.allocations.get()
@@ -256,6 +261,7 @@ def test_handing_back_returns_it_to_the_queue_and_hides_it(client, triager, refe
 def test_the_vru_sees_which_partners_are_late(client, triager, referrer, yos):
     referral = submit(referrer)
     past = timezone.now() - timedelta(days=10)
+    services.claim(acting_for(triager), referral, now=past)
     services.decide(acting_for(triager), referral, decision="allocate", rag="red", organisation=yos,
                     programme="Mentoring", now=past)
     client.force_login(triager)

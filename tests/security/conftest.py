@@ -34,6 +34,7 @@ def objects(referrer, triager):
     # A diversion case led by another YOS for another force: nobody in the role fixtures but the VRU may see it.
     case = make_case(lead=other_yos, police=other_police, decision_maker=other_decider)
     re_referred = make_case(lead=other_yos, police=other_police, decision_maker=other_decider, status="re_referred")
+    services.claim(vru, allocated, now=now)
     services.decide(vru, allocated, decision="allocate", rag="amber", organisation=other_yos, programme="Mentoring", now=now)
     allocation = allocated.allocations.get()
     # A cohort led by the other YOS with the other police NPU as partner: only the VRU may see it.
@@ -42,7 +43,8 @@ def objects(referrer, triager):
     return SimpleNamespace(
         draft=draft, referral=referral, known=known, allocated=allocated, allocation=allocation,
         match=PossibleMatch.objects.filter(referral=referral).first(),
-        event=referral.events.first(), young_person=referral.young_person,
+        # An entry a person of the VRU wrote (a system entry such as "Draft started" has nothing to correct).
+        event=allocated.events.get(kind="allocated"), young_person=referral.young_person,
         case=case, re_referred=re_referred, condition=case.conditions.first(), intervention=case.interventions.get(),
         session=None, cohort=cohort, cohort_member=cohort_member, plan_action=plan_action,
     )

@@ -45,6 +45,7 @@ ROWS = [
     *[Row("case-start", kwargs=lambda o, step=step: {"journey": "5d7f4c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f", "step": step},
           **all_(403, decision_maker=404)) for step in ("crime", "check")],
     Row("case-detail", kwargs=_case, **all_(403, **CASE_READERS)),
+    Row("case-print", kwargs=_case, **all_(403, **CASE_READERS)),
     Row("case-detail", kwargs=lambda o: {"pk": o.re_referred.pk}, **all_(403, **CASE_READERS)),
     Row("case-propose-breach", kwargs=_case, **all_(405)),
     Row("case-confirm-breach", kwargs=_case, **all_(405)),

@@ -22,4 +22,9 @@ ROWS = [
     Row("referral-detail", kwargs=lambda o: {"pk": o.referral.pk},
         **all_(404, referrer=200, triager=200, vru_manager=200, org_admin=200)),
     Row("referral-answer", kwargs=lambda o: {"pk": o.referral.pk}, **all_(405)),
+    # Deleting a draft: its author (the referrer fixture) sees the confirmation page; another school, 404.
+    Row("referral-delete", 200, {**NOT_REFERRERS, "other_referrer": 404}, kwargs=lambda o: {"pk": o.draft.pk}),
+    # The print view: whoever may read the referral's page (and the print is audited).
+    Row("referral-print", kwargs=lambda o: {"pk": o.referral.pk},
+        **all_(404, referrer=200, triager=200, vru_manager=200, org_admin=200)),
 ]

@@ -18,6 +18,8 @@ ROWS = [
     # The VRU sees every young person; the school that referred them sees them; nobody else does.
     Row("young-person", kwargs=lambda o: {"pk": o.young_person.pk},
         **all_(404, triager=200, vru_manager=200, org_admin=200, referrer=200)),
+    Row("young-person-print", kwargs=lambda o: {"pk": o.young_person.pk},
+        **all_(404, triager=200, vru_manager=200, org_admin=200, referrer=200)),
     Row("allocations", **all_(403, caseworker=200)),
     # Allocated to another YOS: the caseworker's organisation gets 404.
     Row("allocation-detail", kwargs=lambda o: {"pk": o.allocation.pk}, **all_(403, caseworker=404)),

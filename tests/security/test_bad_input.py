@@ -147,6 +147,7 @@ def _own_records(o, *, yos, police, decision_maker, triager, referrer):
     now = timezone.now()
     allocated = services.submit_referral(school, services.save_draft(school, referral_data(given_name="Ola"), now=now),
                                          now=now)
+    services.claim(vru, allocated, now=now)
     services.decide(vru, allocated, decision="allocate", rag="amber", organisation=yos, programme="Mentoring", now=now)
     cohort, cohort_member, plan_action = cohort_with_member(by=triager, lead=yos, partners=[police])
     return SimpleNamespace(**{**vars(o), "case": case, "intervention": case.interventions.get(),
