@@ -46,10 +46,12 @@ FOCUS = """message => {
     const el = document.activeElement;
     const fieldError = [...document.querySelectorAll('.govuk-error-message')].some(m => text(m) === message);
     // A question's own message sits in its form group, or in the fieldset a date or a set of choices has.
+    const own = ':scope > .govuk-error-message, :scope > .govuk-fieldset > .govuk-error-message';
     let inItsQuestion = false;
-    for (let group = el.closest('.govuk-form-group'); group && !inItsQuestion; group = group.parentElement.closest('.govuk-form-group')) {
-        inItsQuestion = [...group.querySelectorAll(':scope > .govuk-error-message, :scope > .govuk-fieldset > .govuk-error-message')]
-            .some(m => text(m) === message);
+    let group = el.closest('.govuk-form-group');
+    while (group && !inItsQuestion) {
+        inItsQuestion = [...group.querySelectorAll(own)].some(m => text(m) === message);
+        group = group.parentElement.closest('.govuk-form-group');
     }
     return {tag: el.tagName.toLowerCase(), id: el.id, fieldError, inItsQuestion};
 }"""
