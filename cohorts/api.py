@@ -26,7 +26,7 @@ from core.api import (
 )
 from core.numbers import whole_number
 from partners import access
-from partners.api_auth import capability
+from partners.api_auth import TokenScope, capability
 from partners.models import Organisation
 
 from . import rules, selectors, services
@@ -99,7 +99,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     """Cohorts: every one for the VRU; for a partner, those naming its organisation as lead or partner."""
 
     serializer_class = CohortSerializer
-    permission_classes = [IsAuthenticated, capability("view_cohorts")]
+    permission_classes = [IsAuthenticated, TokenScope, capability("view_cohorts")]
 
     def get_queryset(self):
         if self.schema_only:
@@ -214,7 +214,7 @@ class CohortMemberViewSet(mixins.ListModelMixin, ApiViewSet):
     """Members of the cohorts you may see (their memberships over time), by cohort and tier."""
 
     serializer_class = MemberSerializer
-    permission_classes = [IsAuthenticated, capability("view_cohorts")]
+    permission_classes = [IsAuthenticated, TokenScope, capability("view_cohorts")]
 
     def get_queryset(self):
         if self.schema_only:
@@ -277,7 +277,7 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     """4P plan actions of the members you may see. The VRU adds them; the owner organisation updates their status."""
 
     serializer_class = PlanActionSerializer
-    permission_classes = [IsAuthenticated, capability("view_cohorts")]
+    permission_classes = [IsAuthenticated, TokenScope, capability("view_cohorts")]
 
     def get_queryset(self):
         if self.schema_only:

@@ -49,6 +49,13 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
+    # Two factors, single sign-on and the list of a person's sessions (partners/signin explains the choice).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "partners",
     "referrals",
     "outcomes",
@@ -68,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Signed in with a password only: nothing but setting up a second factor (or signing out) until it is done.
+    "partners.signin.middleware.SecondFactorMiddleware",
+    "partners.signin.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -128,6 +139,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-allauth: sign-in by email; nobody signs up (people are invited); roles never come from a provider.
+ACCOUNT_ADAPTER = "partners.signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "partners.signin.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "partners.signin.adapters.MFAAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# django-axes counts wrong passwords and wrong codes; allauth's own limits would be a second, different count.
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_ISSUER = SERVICE_NAME
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for a phone's clock a little out (RFC 6238, 5.2)
+MFA_FORMS = {
+    "authenticate": "partners.signin.forms.CodeForm",
+    "reauthenticate": "partners.signin.forms.ReauthenticateCodeForm",
+    "activate_totp": "partners.signin.forms.ActivateAppForm",
+    "add_webauthn": "partners.signin.forms.AddKeyForm",
+}
+# WebAuthn needs https, or http on localhost: the demo and the tests run on http://127.0.0.1 / localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+MFA_PASSKEY_LOGIN_ENABLED = False
+USERSESSIONS_TRACK_ACTIVITY = False  # partners.signin.middleware.SessionActivityMiddleware, at most once a minute
+# Sensitive actions (exports, tokens, roles, factor resets) ask for the second factor again after this long.
+STEP_UP_SECONDS = 15 * 60
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -208,6 +252,10 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# The cache remembers used authenticator codes (one use each): shared by every process when Redis is there.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="vrp")}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -228,6 +276,7 @@ JOB_SCHEDULE = {
     "cohort_reviews": crontab(minute=30, hour=6),
     "retention": crontab(minute=30, hour=2, day_of_week="sun"),
     "prune_idempotency_keys": crontab(minute=45, hour=2, day_of_week="sun"),
+    "token_expiry": crontab(minute=0, hour=7),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()
@@ -240,7 +289,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # DRF's own default is AllowAny; every endpoint here needs a signed-in user.
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "partners.api_auth.TokenScope"],
     # DRF's JSON parser turns 1,000 nested brackets into a RecursionError (a 500); ours answers 400.
     "DEFAULT_PARSER_CLASSES": [
         "partners.api_parsers.BoundedJSONParser",

@@ -5,6 +5,7 @@ from config.health import healthz
 
 urlpatterns = [
     path("", include("partners.urls")),
+    path("", include("partners.signin.urls")),
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
     path("", include("web.urls")),

@@ -21,4 +21,5 @@ OPTIONAL = {
 ALWAYS = {
     "escalation": "Escalations of overdue or late work (always sent)",
     "breach_due": "Breaches the system proposes on cases at risk for 5 working days (always sent)",
+    "token_expiry": "API tokens of your organisation that expire within 14 days (always sent)",
 }

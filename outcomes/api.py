@@ -41,7 +41,7 @@ from core.api import (
     key_parameter,
 )
 from partners import access
-from partners.api_auth import capability
+from partners.api_auth import TokenScope, capability
 from referrals import selectors as referral_selectors
 from referrals.models import Allocation, Area, Ethnicity, Sex, YoungPerson
 
@@ -792,7 +792,7 @@ class DiversionCaseViewSet(mixins.ListModelMixin, ApiViewSet):
         200: EligibilityAnswerSerializer, 400: OpenApiResponse(description="Field errors."),
         403: OpenApiResponse(description="Only police decision makers."),
     })
-    @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated, capability("decide_diversion")])
+    @action(detail=False, methods=["post"], permission_classes = [IsAuthenticated, TokenScope, capability("decide_diversion")])
     def eligibility(self, request):
         """Check the pathway's rules, each with its reason, without starting a case (nothing is written)."""
         data = _body(EligibilityQuestionSerializer, request, request=request)

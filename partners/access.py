@@ -218,6 +218,9 @@ register_rule("partners.revoke_token",
 # A token acts as its user: only an administrator gives one to another person of the organisation.
 register_rule("partners.make_token_for", lambda a, user: user.pk == a.user.pk or can(a, "manage_organisation"),
               "Your role does not allow this: manage_organisation.")
+# An administrator resets another member's factors; a person changes their own on *Your sign-in*.
+register_rule("partners.reset_factors", lambda a, person: can(a, "manage_organisation") and person.pk != a.user.pk,
+              "Only an administrator of this organisation can reset another member's second factors.")
 
 
 # --- Which records a person may see -------------------------------------------------

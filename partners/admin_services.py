@@ -21,6 +21,7 @@ from django.db import transaction
 
 from . import access, audit, notices, rules
 from .models import ApiToken, Area, Invitation, Membership, Organisation, OrganisationKind, Role, User
+from .signin.services import end_sessions
 
 SECRET_BYTES = 32
 ONBOARD_KINDS = [OrganisationKind.SCHOOL, OrganisationKind.YOS, OrganisationKind.VOLUNTARY,
@@ -223,6 +224,8 @@ def deactivate_person(acting, person, *, now):
         person.save(update_fields=["is_active"])
     audit.record(acting, audit.AuditAction.UPDATE, person,
                  detail={"action": "deactivate", "tokens_revoked": revoked, "account_disabled": disabled})
+    # Every session of theirs ends on its next request, acting for this organisation or another.
+    end_sessions(acting, person, reason="deactivated")
     return person
 
 

@@ -35,13 +35,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_credentials(self, request, secret):
         token = ApiToken.objects.select_related("user", "organisation").filter(key_hash=hash_secret(secret)).first()
-        # One message for unknown, revoked and disabled: the answer gives nothing away.
-        if token is None or token.revoked_at is not None or not token.user.is_active or not token.organisation.active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        # One message for unknown, revoked, expired and disabled: the answer gives nothing away.
+        if (token is None or token.revoked_at is not None or token.expires_at <= timezone.now()
+                or not token.user.is_active or not token.organisation.active):
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         acting = acting_for(token.user, token.organisation_id)
         # acting_for falls back to another membership if the chosen one is gone: never act for another organisation.
         if acting.organisation is None or acting.organisation.pk != token.organisation_id:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         # DRF's Request wraps Django's HttpRequest; the access policy reads .acting from the latter.
         django_request = getattr(request, "_request", request)
         django_request.acting = acting
@@ -74,3 +75,15 @@ def capability(name):
         {"message": f"Your role does not allow this: {name}.",
          "has_permission": lambda self, request, view: can(request.acting, name)},
     )
+
+
+class TokenScope(BasePermission):
+    """A read-only token reads: any other method is refused, whatever its person's role allows."""
+
+    message = "This API token is read only: ask your organisation's administrator for a read and write token."
+
+    def has_permission(self, request, view):
+        token = request.auth
+        if isinstance(token, ApiToken) and token.read_only:
+            return request.method in ("GET", "HEAD", "OPTIONS")
+        return True

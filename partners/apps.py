@@ -7,3 +7,4 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .signin import signals as signin_signals  # noqa: F401

@@ -1,5 +1,8 @@
 """Synthetic demo organisations and users. No real people: names are invented, emails use example domains."""
 
+import base64
+import hashlib
+
 from .models import Area, Membership, Organisation, Role, User
 from .models import OrganisationKind as K
 
@@ -59,6 +62,23 @@ def seed_organisations_and_users(password=DEMO_PASSWORD):
             user.set_password(password)
             user.save(update_fields=["password"])
         users[email] = user
+        enrol_demo_app(user)
         for role in roles:
             Membership.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
     return orgs, users
+
+
+def demo_totp_secret(email):
+    """Each demo login's authenticator setup key, the same every time (demo data only, like DEMO_PASSWORD)."""
+    return base64.b32encode(hashlib.sha256(f"demo-totp:{email}".encode()).digest()[:20]).decode()
+
+
+def enrol_demo_app(user):
+    """The demo logins have an authenticator app already, so `make run` signs in at once (manage.py demo_code)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(user.email))
+        RecoveryCodes.activate(user)

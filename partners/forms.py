@@ -23,11 +23,23 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["password"].label = "Password"
+        self.fields["password"].required = False  # not asked of people whose organisation signs them in
+        self.fields["password"].help_text = "Not needed if your organisation signs you in with its own account."
+        self.provider = None
         self.helper = gds_helper(
             Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in"
         )
 
     def clean(self):
+        from .signin.sso import provider_for_email
+
+        email = self.cleaned_data.get("username")
+        self.provider = provider_for_email(email) if email else None
+        if self.provider is not None:
+            return self.cleaned_data
+        if email and not self.cleaned_data.get("password"):
+            self.add_error("password", "Enter your password")
+            return self.cleaned_data
         try:
             return super().clean()
         except forms.ValidationError as error:

@@ -5,7 +5,8 @@ allowed. Field names match the keys of the services' ValidationErrors, so a mess
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import GovukForm
+from core.clock import today
+from core.forms import GovukForm, date_field, date_layout
 
 from . import rules
 from .admin_services import ONBOARD_KINDS
@@ -74,11 +75,20 @@ class TokenForm(AdminForm):
             help_text="The token can do exactly what this person can do for your organisation",
             choices=[("", "Choose a person"), *[(p.pk, f"{p.full_name} ({p.email})") for p in people]],
             error_messages={"required": "Select the person the token acts as",
-                            "invalid_choice": "Select an active person of your organisation"})}
+                            "invalid_choice": "Select an active person of your organisation"}),
+            "scope": forms.ChoiceField(
+                label="What may the token do?", widget=forms.RadioSelect,
+                choices=[("read", "Read only"), ("write", "Read and write: it can also make and change records")],
+                error_messages={"required": "Select what the token may do",
+                                "invalid_choice": "Select what the token may do"}),
+            "expires_on": date_field("When does it expire?", "The expiry date", "the date the token expires",
+                                     hint=f"At most a year from today. For example, {rules.example_expiry(today())}"),
+        }
         super().__init__(*args, **kwargs)
 
     def layout(self):
-        return [Field.text("name", field_width=20), Field.select("user")]
+        return [Field.text("name", field_width=20), Field.select("user"),
+                Field.radios("scope", legend_size=Size.SMALL, small=True), date_layout("expires_on")]
 
 
 class OrganisationForm(AdminForm):

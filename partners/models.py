@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from partners import append_only
 
@@ -32,6 +33,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the admin (superusers only in practice).")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session of this person on its next request (deactivation, a removed membership,
+    # reset factors): it is part of the hash each session carries, so no session list is needed for it.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -50,6 +54,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def get_session_auth_hash(self):
+        return salted_hmac(
+            "partners.User.get_session_auth_hash", f"{self.password}:{self.session_epoch}", algorithm="sha256"
+        ).hexdigest()
+
+    def get_session_auth_fallback_hash(self):
+        from django.conf import settings
+
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield salted_hmac(
+                "partners.User.get_session_auth_hash",
+                f"{self.password}:{self.session_epoch}",
+                secret=fallback_secret,
+                algorithm="sha256",
+            ).hexdigest()
 
 
 class Organisation(models.Model):
@@ -107,6 +127,16 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", "Permission revoked"
     # A person refused something they tried to do (partners.access.require_to).
     DENIED = "denied", "Refused"
+    # Sign-in (partners/signin)
+    FACTOR_ADDED = "factor_added", "Set up a second factor"
+    FACTOR_REMOVED = "factor_removed", "Removed a second factor"
+    WRONG_CODE = "wrong_code", "Entered a wrong code"
+    RECOVERY_CODE_USED = "recovery_code", "Used a recovery code"
+    FACTORS_RESET = "factors_reset", "Reset a person's second factors"
+    SSO_LOGIN = "sso_login", "Signed in with single sign-on"
+    SSO_REFUSED = "sso_refused", "Single sign-on refused"
+    SESSIONS_ENDED = "sessions_ended", "Ended sessions"
+    TOKEN_EXPIRED = "token_expired", "API token expired"
 
 
 class AuditEvent(models.Model):
@@ -155,17 +185,29 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # At most a year after it is made (partners.rules.MAX_TOKEN_DAYS); older tokens were given a year on migration.
+    expires_at = models.DateTimeField()
+    read_only = models.BooleanField(default=True, help_text="A read-only token may not create or change records.")
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "-created_at"], name="apitoken_org_created")]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="apitoken_org_created"),
+            models.Index(fields=["expires_at"], name="apitoken_expires", condition=models.Q(revoked_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.key_prefix}…)"
 
     @property
     def is_active(self):
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def scope_label(self):
+        return "Read only" if self.read_only else "Read and write"
 
 
 class Invitation(models.Model):
@@ -214,3 +256,31 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.key}"
+
+
+class SignInProvider(models.Model):
+    """An organisation's own OpenID Connect provider (e.g. Microsoft Entra ID), recorded by a VRU administrator.
+
+    The client id, secret and issuer live in django-allauth's SocialApp; this row ties it to the organisation.
+    People whose email is on one of its domains sign in there; nobody is created and no role is taken from it.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="sign_in_provider")
+    app = models.OneToOneField("socialaccount.SocialApp", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Single sign-on for {self.organisation}"
+
+
+class SignInDomain(models.Model):
+    provider = models.ForeignKey(SignInProvider, on_delete=models.CASCADE, related_name="domains")
+    # One provider per domain: the database refuses a second.
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain

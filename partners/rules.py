@@ -9,6 +9,24 @@ from .choices import OrganisationKind as K
 from .choices import Role as R
 
 INVITATION_VALID_FOR = timedelta(hours=72)
+# An API token lives at most a year; its organisation's administrators are told this many days before it ends.
+MAX_TOKEN_DAYS = 365
+TOKEN_WARNING_DAYS = 14
+
+
+def example_expiry(today):
+    """A hint's example date, six months on (a date a person might choose): "1 6 2027"."""
+    day = today + timedelta(days=182)
+    return f"{day.day} {day.month} {day.year}"
+
+
+def token_expiry_moment(day):
+    """A token chosen to expire on `day` works to the end of that day (Europe/London)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 # The roles a person can hold in each kind of organisation: what the access policy lets that role do there.
 # (A caseworker in a school, or a triager outside the VRU, would have nothing to do.)

@@ -11,6 +11,18 @@ def on_login(sender, request, user, **kwargs):
     if request is not None and acting.organisation:
         request.session[SESSION_KEY] = acting.organisation.pk
     audit.record(acting, audit.AuditAction.LOGIN, request=request)
+    if request is not None and getattr(request, "session", None) is not None:
+        _list_session(request, user)
+
+
+def _list_session(request, user):
+    """The new session on *Your sessions* at once; partners.signin.middleware keeps it current from here."""
+    import time
+
+    from allauth.usersessions.models import UserSession
+
+    UserSession.objects.create_from_request(request, user=user, session=request.session)
+    request.session["seen_at"] = time.time()
 
 
 @receiver(user_logged_out)

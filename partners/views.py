@@ -13,12 +13,27 @@ from . import audit, csv_export, selectors
 from .access import SESSION_KEY, as_acting, organisations_of, require_capability
 from .forms import AuditFilterForm, NewPasswordForm, ResetRequestForm, SignInForm, SwitchOrganisationForm
 from .home import home_sections
+from .signin.decorators import fresh_second_factor
 
 
 class SignInView(auth_views.LoginView):
+    """The portal's sign-in form (django-axes, Argon2); allauth then asks for the second factor (partners/signin)."""
+
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from allauth.account.internal.flows.login import perform_password_login
+        from allauth.account.models import Login
+
+        if form.provider is not None:
+            from .signin.views import go_to_provider
+
+            return go_to_provider(self.request, form.provider, self.get_success_url())
+        user = form.get_user()
+        login = Login(user=user, redirect_url=self.get_success_url(), email=user.email)
+        return perform_password_login(self.request, {"email": user.email}, login)
 
 
 class ResetRequestView(auth_views.PasswordResetView):
@@ -76,6 +91,7 @@ def audit_events(request):
 
 
 @login_required
+@fresh_second_factor
 def audit_events_csv(request):
     acting, form, events = _filtered_events(request)
     audit.record(request, audit.AuditAction.EXPORT, detail={"export": "audit_events", "filters": request.GET.dict()})

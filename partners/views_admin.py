@@ -21,6 +21,7 @@ from . import access, admin_services, rules, selectors, token_services
 from .forms import NewPasswordForm
 from .forms_admin import InviteForm, OrganisationForm, RolesForm, TokenForm
 from .models import ApiToken
+from .signin.decorators import fresh_second_factor
 
 PAGE_SIZE = 50
 
@@ -58,6 +59,7 @@ def people(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def invite(request):
     acting = access.require_capability(request, "manage_organisation")
     key = _key(request) if request.method == "POST" else uuid.uuid4()
@@ -89,6 +91,7 @@ def _person_page(request, acting, person, form=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def person(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     person = selectors.person_of(acting, pk)
@@ -108,6 +111,7 @@ def person(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor(only_post=True)
 def deactivate_person(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     person = selectors.person_of(acting, pk)
@@ -161,6 +165,7 @@ def tokens(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor
 def new_token(request):
     acting = access.require_capability(request, "manage_organisation")
     people = [row["person"] for row in map(_row, selectors.people_of(acting)) if row["active"] and not row["invited"]]
@@ -168,8 +173,11 @@ def new_token(request):
     if request.method == "POST" and form.is_valid():
         chosen = next(p for p in people if p.pk == form.cleaned_data["user"])
         try:
-            token, secret = token_services.create_token(acting, form.cleaned_data["name"], for_user=chosen,
-                                                        idempotency_key=form.cleaned_data.get("idempotency_key"))
+            token, secret = token_services.create_token(
+                acting, form.cleaned_data["name"], for_user=chosen,
+                idempotency_key=form.cleaned_data.get("idempotency_key"),
+                expires_at=rules.token_expiry_moment(form.cleaned_data["expires_on"]),
+                read_only=form.cleaned_data["scope"] == "read")
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -184,6 +192,7 @@ def new_token(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_second_factor
 def revoke_token(request, pk):
     acting = access.require_capability(request, "manage_organisation")
     token = access.get_visible_or_404(acting, ApiToken.objects.select_related("user"), pk=pk)

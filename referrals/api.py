@@ -27,7 +27,7 @@ from rest_framework.settings import api_settings
 
 from core.api import IDEMPOTENCY_HEADER, ApiViewSet, Conflict, idempotency_key
 from partners import access
-from partners.api_auth import capability
+from partners.api_auth import TokenScope, capability
 from partners.models import Area
 
 from . import rules, selectors, services
@@ -391,7 +391,7 @@ class YoungPersonViewSet(mixins.ListModelMixin, ApiViewSet):
     """Young people known to the VRU: triagers and VRU managers only. Opening one is audited."""
 
     serializer_class = YoungPersonSerializer
-    permission_classes = [IsAuthenticated, capability("triage")]
+    permission_classes = [IsAuthenticated, TokenScope, capability("triage")]
 
     def get_queryset(self):
         if self.schema_only:

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from core import clock
 from core.api import ApiViewSet, NamedEnumField
-from partners.api_auth import capability
+from partners.api_auth import TokenScope, capability
 from partners.models import Area
 
 from . import figures as f
@@ -114,7 +114,7 @@ class FiguresSerializer(serializers.Serializer):
 class FiguresViewSet(ApiViewSet):
     """The managers' figures. Any manager; the VRU's cover everything, another organisation's its own work."""
 
-    permission_classes = [IsAuthenticated, capability("view_figures")]
+    permission_classes = [IsAuthenticated, TokenScope, capability("view_figures")]
     lookup_field = "section"
     lookup_value_regex = "[a-z-]+"
 

@@ -26,6 +26,16 @@ def _flush_goes_around_append_only():
     flush.Command.handle = handle
 
 
+@pytest.fixture(autouse=True)
+def _force_login_leaves_two_factors(monkeypatch):
+    """`client.force_login(user)` signs in as the sign-in pages do: password and second factor both passed."""
+    from django.test.client import ClientMixin
+
+    from tests.signin.helpers import force_login_with_factor
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_factor)
+
+
 @pytest.fixture
 def vru(db):
     return OrganisationFactory(name="Test VRU", kind=K.VRU, area="")

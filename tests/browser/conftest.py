@@ -95,12 +95,19 @@ def assert_no_browser_errors(page):
 
 
 def sign_in(page, email, password):
-    """Sign in through the sign-in form and wait for the page that follows."""
+    """Sign in through the sign-in form and the security code page (the code the person's authenticator app
+    shows, computed from their app's key) and wait for the page that follows."""
+    from tests.signin.helpers import code_for, secret_of
+
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    if page.get_by_role("heading", name="Enter your security code").count():
+        page.get_by_label("Security code").fill(code_for(secret_of(email)))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
     return page
 
 

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
+from tests.signin.helpers import code_for, secret_of
 
 from .conftest import NEW_PASSWORD
 
@@ -28,14 +29,34 @@ def nav(page, label):
     page.locator(".govuk-service-navigation").get_by_role("link", name=re.compile(rf"^{re.escape(label)}")).click()
 
 
+APP_KEYS = {}  # email -> the setup key the person added to their authenticator app, read off the set-up page
+
+
 def sign_in(page, email, password=NEW_PASSWORD):
+    """Password, then the second factor: set up an authenticator app the first time, its code after that."""
     page.context.clear_cookies()
     page.goto("/")
     expect(heading(page)).to_have_text("Sign in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(heading(page)).to_have_text(re.compile("Set up a second factor|Enter your security code"))
+    if heading(page).text_content().strip() == "Set up a second factor":
+        set_up_app(page, email)
+    else:
+        page.get_by_label("Security code").fill(code_for(APP_KEYS.get(email) or secret_of(email)))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_test_id("identity")).to_be_visible()
+
+
+def set_up_app(page, email):
+    page.get_by_role("link", name="Use an authenticator app").click()
+    APP_KEYS[email] = page.get_by_test_id("totp-secret").text_content().strip()
+    page.get_by_label("Code from the app").fill(code_for(APP_KEYS[email]))
+    page.get_by_role("button", name="Set up the app").click()
+    expect(heading(page)).to_have_text("Your recovery codes")
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    page.get_by_role("link", name="I have kept my codes, continue").click()
 
 
 def sign_out(page):

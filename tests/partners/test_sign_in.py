@@ -12,12 +12,18 @@ from django.utils import timezone
 from partners.models import OrganisationKind as K
 from partners.models import Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory
+from tests.signin.helpers import enrol_app, secret_of, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _enrolled(referrer):
+    referrer.secret = enrol_app(referrer)
+
+
 def _sign_in(client, email, password, ip="10.0.0.1"):
-    return client.post(reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+    return sign_in(client, email, password, secret_of(email.lower()), ip=ip)
 
 
 def test_signing_in_lands_on_the_home_page_for_the_organisation(client, referrer, school):

@@ -86,7 +86,7 @@ def test_a_token_stops_working_when_its_user_or_organisation_does(referrer, scho
         referrer.memberships.filter(organisation=school).delete()
     response = client_with(secret).get(LIST)
     assert response.status_code == 401
-    assert response.json()["detail"] == "Invalid or revoked token."
+    assert response.json()["detail"] == "Invalid, expired or revoked token."
     assert client_with(secret).get(QUEUE).status_code == 401
 
 

@@ -40,3 +40,6 @@ class Command(BaseCommand):
         for email, _name, org, roles in USERS:
             role_names = ", ".join(r.label for r in roles)
             self.stdout.write(f"  {email:<{width}}  {DEMO_PASSWORD}  {role_names}, {org}")
+        self.stdout.write("Each login asks for a code from an authenticator app. Get the current one with\n"
+                          "  .venv/bin/python manage.py demo_code EMAIL\n"
+                          "or add a login's setup key (manage.py demo_code EMAIL --key) to any authenticator app.")
