@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.portal",
             ],
+            # core is no app (it imports none), so its tags are builtins: {% scroll_region %} on every page.
+            "builtins": ["core.page_tags"],
         },
     },
 ]

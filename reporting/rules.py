@@ -113,6 +113,18 @@ def comparisons(period: Period) -> dict[str, Period]:
     return {CURRENT: period, PREVIOUS: previous_period(period), YEAR_AGO: year_earlier(period)}
 
 
+SAME_PERIOD_LABEL = "Previous period and a year earlier"
+
+
+def shown_comparisons(period: Period) -> list[tuple[str, str, Period]]:
+    """(key, label, period) for each column a page shows, each period once. Over 12 whole months the previous
+    period is the same dates a year earlier: one column, named for both, instead of two alike."""
+    periods = comparisons(period)
+    if periods[PREVIOUS] == periods[YEAR_AGO]:
+        return [(CURRENT, PERIOD_LABELS[CURRENT], period), (YEAR_AGO, SAME_PERIOD_LABEL, periods[YEAR_AGO])]
+    return [(key, PERIOD_LABELS[key], periods[key]) for key in PERIOD_KEYS]
+
+
 def month_starts(start: date, end: date) -> list[date]:
     """The first day of every month from `start`'s month up to (not including) `end`."""
     months, month = [], start.replace(day=1)

@@ -600,6 +600,19 @@ def section(acting, slug: str, period: rules.Period, area: str = "") -> f.Sectio
     return f.Section(slug, f.SECTIONS[slug], figures)
 
 
+# The summary page leads with these figures: (section, figure slugs). Only those sections' queries run (not the
+# re-referrals', which alone cost more than these together on the demo data).
+SUMMARY = [("referrals", ("total", "monthly")), ("triage", ("timeliness",))]
+
+
+def summary(acting, period: rules.Period, area: str = "") -> f.Section:
+    """The headline figures, taken whole from their sections, so they read the same on both pages."""
+    figures = []
+    for slug, wanted in SUMMARY:
+        figures += [figure for figure in section(acting, slug, period, area).figures if figure.slug in wanted]
+    return f.Section("summary", "Summary", figures)
+
+
 # --- The population reference data, as its page shows it ------------------------------------------------
 
 AREAS = Area.choices

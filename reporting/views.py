@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -39,23 +40,46 @@ def _with_charts(sections):
     return drawn
 
 
-@login_required
-def figures(request):
+def _figures_page(request, slug):
+    """The summary (slug None) or one section, under the sub-navigation of every page of the figures."""
     acting = access.require_capability(request.acting, "view_figures")
     form = _period_form(request)
     period = form.period
-    context = {"form": form, "vru": acting.is_vru, "organisation": acting.organisation,
-               "can_manage_population": access.can(acting, "manage_population")}
+    query = request.GET.urlencode()
+    context = {"form": form, "vru": acting.is_vru, "organisation": acting.organisation, "query": query,
+               "can_manage_population": access.can(acting, "manage_population"),
+               "pages": _pages(slug, query), "slug": slug}
     if period is None:
         return render(request, "reporting/figures.html", context, status=400)
-    sections = selectors.sections(acting, period, form.chosen_area)
-    periods = rules.comparisons(period)
+    shown = (selectors.summary(acting, period, form.chosen_area) if slug is None
+             else selectors.section(acting, slug, period, form.chosen_area))
     context.update({
-        "sections": sections, "periods": [(key, rules.PERIOD_LABELS[key], periods[key]) for key in rules.PERIOD_KEYS],
-        "period": period, "area": dict(form.fields["area"].choices)[form.chosen_area] if form.chosen_area else "",
-        "query": request.GET.urlencode(), "charts": _with_charts(sections),
+        "section": shown, "periods": rules.shown_comparisons(period), "period": period,
+        "area": dict(form.fields["area"].choices)[form.chosen_area] if form.chosen_area else "",
+        "charts": _with_charts([shown]),
     })
     return render(request, "reporting/figures.html", context)
+
+
+def _pages(current, query):
+    """The sub-navigation: the summary, then each section; the period and area go along."""
+    suffix = f"?{query}" if query else ""
+    pages = [(reverse("figures") + suffix, "Summary", current is None)]
+    pages += [(reverse("figures-section", args=[slug]) + suffix, title, slug == current) for slug, title in f.SECTIONS.items()]
+    return pages
+
+
+@login_required
+def figures(request):
+    return _figures_page(request, None)
+
+
+@login_required
+def figures_section(request, section):
+    access.require_capability(request.acting, "view_figures")  # before the 404, as for the CSV
+    if section not in f.SECTIONS:
+        raise Http404("No such figures.")
+    return _figures_page(request, section)
 
 
 @login_required

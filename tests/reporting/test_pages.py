@@ -53,6 +53,25 @@ def test_the_page_shows_the_chosen_period_compared_with_the_one_before_and_a_yea
     assert "shown as <strong>&lt;5</strong>" in page
 
 
+def test_each_section_has_its_own_page_under_the_sub_navigation_with_the_period_carried(dataset, manager_client):
+    summary = manager_client.get(reverse("figures"), MARCH_2025).content.decode()
+    triage_url = reverse("figures-section", args=["triage"])
+    assert 'aria-current="page">Summary</a>' in summary and f'href="{triage_url}?preset=custom' in summary
+    assert "Download the" not in summary  # each section's download is on its own page
+    page = manager_client.get(triage_url, MARCH_2025).content.decode()
+    assert 'aria-current="page">Triage</a>' in page
+    assert "Time from arrival to the first triage decision" in page and "60% (3 of 5)" in page  # the same numbers
+    assert "Download the triage figures (CSV)" in page and "Referrals received each month" not in page
+    assert manager_client.get(reverse("figures-section", args=["everything"])).status_code == 404
+
+
+def test_a_period_whose_previous_period_is_a_year_earlier_shows_that_comparison_once(dataset, manager_client):
+    year = {**MARCH_2025, "start_1": "4", "start_2": "2024"}  # 1 April 2024 to 31 March 2025
+    page = manager_client.get(reverse("figures"), year).content.decode()
+    assert "which are also the previous period (1 April 2023 to 31 March 2024)" in page
+    assert "Previous period and a year earlier" in page and ">Previous period<" not in page
+
+
 def test_an_area_narrows_the_figures(dataset, manager_client):
     page = manager_client.get(reverse("figures"), {**MARCH_2025, "area": "coventry"}).content.decode()
     assert "in <strong>Coventry</strong>" in page
@@ -142,6 +161,10 @@ def test_the_page_costs_the_same_number_of_queries_whatever_the_volume(dataset, 
     _more(dataset, 15)
     assert queries() == small
     assert small <= 30
+    for slug in ("referrals", "triage", "interventions", "diversion", "re-referrals", "disproportionality"):
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(reverse("figures-section", args=[slug]), MARCH_2025).status_code == 200
+        assert len(captured) <= 30
 
 
 def test_a_vru_manager_updates_the_population_figures_and_it_is_audited(manager_client, vru_manager):

@@ -44,6 +44,19 @@ def test_chosen_dates_are_compared_with_as_many_days_before():
     assert rules.year_earlier(ten_days) == Period(d(2024, 3, 10), d(2024, 3, 20))
 
 
+def test_twelve_months_are_compared_once_with_the_twelve_before_which_are_also_a_year_earlier():
+    year = Period(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1))
+    before = Period(datetime.date(2024, 1, 1), datetime.date(2025, 1, 1))
+    assert rules.shown_comparisons(year) == [(rules.CURRENT, "This period", year),
+                                             (rules.YEAR_AGO, "Previous period and a year earlier", before)]
+
+
+def test_a_quarter_shows_three_periods_each_named():
+    quarter = Period(datetime.date(2025, 1, 1), datetime.date(2025, 4, 1))
+    assert [label for _, label, _ in rules.shown_comparisons(quarter)] == [
+        "This period", "Previous period", "A year earlier"]
+
+
 def test_a_year_before_29_february_is_28_february():
     assert rules.year_earlier(Period(d(2024, 2, 29), d(2024, 3, 1))) == Period(d(2023, 2, 28), d(2023, 3, 1))
 

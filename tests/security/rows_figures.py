@@ -11,6 +11,8 @@ from .rows_api import API
 
 ROWS = [
     Row("figures", **all_(403, vru_manager=200)),
+    Row("figures-section", kwargs=lambda o: {"section": "triage"}, **all_(403, vru_manager=200)),
+    Row("figures-section", kwargs=lambda o: {"section": "disproportionality"}, **all_(403, vru_manager=200)),
     Row("figures-csv", kwargs=lambda o: {"section": "referrals"}, **all_(403, vru_manager=200)),
     Row("figures-csv", kwargs=lambda o: {"section": "disproportionality"}, **all_(403, vru_manager=200)),
     Row("figures-population", **all_(403, vru_manager=200)),
