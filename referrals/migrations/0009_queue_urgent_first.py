@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.migration_ops import PortableAddIndex
+
 
 class Migration(migrations.Migration):
 
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
             model_name='referral',
             name='ref_queue',
         ),
-        migrations.AddIndex(
+        PortableAddIndex(
             model_name='referral',
             index=models.Index(models.OrderBy(models.F('urgent'), descending=True, nulls_last=True), models.F('triage_deadline'), models.F('id'), condition=models.Q(('status__in', ['submitted', 'in_triage'])), name='ref_queue_urgent'),
         ),

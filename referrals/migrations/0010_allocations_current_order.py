@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import PortableAddIndex
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        PortableAddIndex(
             model_name='allocation',
             index=models.Index(models.F('organisation'), models.Case(models.When(state='pending', then=models.Value(0)), models.When(first_contact_at__isnull=True, then=models.Value(1)), default=models.Value(2)), models.OrderBy(models.F('first_contact_due'), nulls_first=True), models.F('accept_due'), models.F('id'), condition=models.Q(('state__in', ['pending', 'accepted'])), name='alloc_org_current'),
         ),
