@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from core import clock
 from core.web import apply_errors
 from partners import access, csv_export
+from partners.signin.decorators import fresh_second_factor
 
 from . import charts, rules, selectors, services
 from . import figures as f
@@ -83,6 +84,7 @@ def figures_section(request, section):
 
 
 @login_required
+@fresh_second_factor
 def figures_csv(request, section):
     acting = access.require_capability(request.acting, "view_figures")
     if section not in f.SECTIONS:

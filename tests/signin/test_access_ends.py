@@ -126,3 +126,10 @@ def test_each_sensitive_action_refuses_a_stale_second_factor(action, school_admi
     record_factor(client, person)
     assert getattr(client, method)(url, data).status_code in (200, 302)
     assert not getattr(client, method)(url, data).get("Location", "").startswith(reverse("mfa_reauthenticate"))
+
+
+def test_a_figures_download_refuses_a_stale_second_factor(vru_manager):
+    client = signed_in(vru_manager)
+    record_factor(client, vru_manager, seconds_ago=16 * 60)
+    response = client.get(reverse("figures-csv", args=["referrals"]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
