@@ -35,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised to end every session of this person on its next request (deactivation, a removed membership,
     # reset factors): it is part of the hash each session carries, so no session list is needed for it.
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
 
@@ -190,7 +190,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # At most a year after it is made (partners.rules.MAX_TOKEN_DAYS); older tokens were given a year on migration.
     expires_at = models.DateTimeField()
-    read_only = models.BooleanField(default=True, help_text="A read-only token may not create or change records.")
+    read_only = models.BooleanField(default=True, db_default=True, help_text="A read-only token may not create or change records.")
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     expiry_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 

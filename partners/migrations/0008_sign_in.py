@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='read_only',
-            field=models.BooleanField(default=True, help_text='A read-only token may not create or change records.'),
+            field=models.BooleanField(db_default=True, default=True, help_text='A read-only token may not create or change records.'),
         ),
         # Tokens made before expiry existed get a year from when they were made, and keep writing as they could.
         migrations.RunPython(give_old_tokens_a_year, migrations.RunPython.noop),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='session_epoch',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.AlterField(
             model_name='auditevent',

@@ -104,7 +104,16 @@ def sign_in(page, email, password):
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
-    if page.get_by_role("heading", name="Enter your security code").count():
+    if page.get_by_role("heading", name="Set up a second factor").count():
+        # A newly invited person: they set up an authenticator app, as at anyone's first sign-in.
+        page.get_by_role("link", name="Use an authenticator app").click()
+        key = page.get_by_test_id("totp-secret").text_content().strip()
+        page.get_by_label("Code from the app").fill(code_for(key))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Set up the app").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have kept my codes, continue").click()
+    elif page.get_by_role("heading", name="Enter your security code").count():
         page.get_by_label("Security code").fill(code_for(secret_of(email)))
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()

@@ -6,9 +6,11 @@ The invitations are read from Django's test mailbox (the locmem backend, shared 
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from partners import demo as demo_data
@@ -121,6 +123,12 @@ def test_a_partners_administrator_makes_and_revokes_a_token_and_keeps_its_progra
     page.get_by_label("Name").fill("Case system")
     person = page.get_by_label("Which person does the token act as?")
     person.select_option(label="Casey Worker (caseworker@yos-birmingham.example.org)")
+    page.get_by_label("Read and write").check()
+    ends = timezone.localdate() + timedelta(days=180)
+    expiry = page.get_by_role("group", name="When does it expire?")
+    expiry.get_by_label("Day").fill(str(ends.day))
+    expiry.get_by_label("Month").fill(str(ends.month))
+    expiry.get_by_label("Year").fill(str(ends.year))
     assert_accessible(page)
     page.get_by_role("button", name="Create token").click()
     secret = page.get_by_test_id("secret").inner_text()

@@ -47,6 +47,7 @@ def refer(n, **overrides):
 
 
 def allocate(referral):
+    referral_services.claim(acting(TRIAGER), referral, now=timezone.now() - timedelta(hours=2))
     referral_services.decide(acting(TRIAGER), referral, decision="allocate", rag="amber",
                              organisation=Organisation.objects.get(name="YOS Birmingham"),
                              programme="Knife crime programme", now=timezone.now() - timedelta(hours=2))

@@ -31,6 +31,7 @@ def _allocated():
     referral = referral_services.submit_referral(
         school, referral_services.save_draft(school, referral_data(given_name="Rowan", family_name="Wordtest"), now=when),
         now=when)
+    referral_services.claim(triager, referral, now=when + timedelta(minutes=30))
     referral_services.decide(triager, referral, decision="allocate", rag="amber",
                              organisation=Organisation.objects.get(name="YOS Birmingham"),
                              programme="Knife crime programme", now=when + timedelta(hours=1))

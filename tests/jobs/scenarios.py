@@ -23,7 +23,7 @@ from outcomes import reference_data
 from outcomes import services as outcome_services
 from outcomes.models import CaseEvent, Condition, DiversionCase
 from partners.access import acting_for
-from partners.models import AuditEvent, IdempotencyKey, Role
+from partners.models import ApiToken, AuditEvent, IdempotencyKey, Role
 from partners.models import OrganisationKind as K
 from referrals import services as referral_services
 from referrals.models import Allocation, InfoRequest, Referral, ReferralEvent, RetentionAction, YoungPerson
@@ -195,7 +195,23 @@ def prune_idempotency_keys():
     return at(2026, 11, 1, 2, 45)
 
 
+def token_expiry():
+    """A school's administrator, a token expiring in 10 days (warned) and one expired yesterday (audited)."""
+    from partners import token_services
+
+    school = OrganisationFactory(name="School tokens", kind=K.SCHOOL)
+    member(role=Role.ORG_ADMIN, organisation=school, email="admin.tokens@school.example.org")
+    owner = member(role=Role.REFERRER, organisation=school, email="dsl.tokens@school.example.org")
+    now = at(2026, 11, 2, 7, 0)
+    made = now - timedelta(days=200)
+    for name, ends in (("School MIS", now + timedelta(days=10)), ("Old export", now - timedelta(days=1))):
+        token, _ = token_services.create_token(acting_for(owner, school.pk), name, now=made, expires_at=made + timedelta(days=1))
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=ends)
+    return now
+
+
 SCENARIOS = {
+    "token_expiry": token_expiry,
     "send_outbox": send_outbox,
     "lapse_claims": lapse_claims,
     "expire_info_requests": expire_info_requests,
@@ -245,6 +261,7 @@ def effects():
         "conditions": _rows(Condition.objects, "pk", "status", "progress", "met_on"),
         "audit": _rows(AuditEvent.objects, "actor_id", "action", "object_type", "object_id", "detail"),
         "idempotency_keys": _rows(IdempotencyKey.objects, "key", "created_at"),
+        "api_tokens": _rows(ApiToken.objects, "name", "expiry_warned_at", "expiry_recorded_at"),
     }
 
 

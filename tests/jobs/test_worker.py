@@ -56,6 +56,7 @@ def queue():
     name = f"test-jobs-{uuid.uuid4().hex[:12]}"
     saved = app.conf.result_backend
     app.conf.result_backend = settings.REDIS_URL
+    _forget_backend()  # a task sent earlier in this process (e.g. Run now) made Celery keep the disabled one
     try:
         with start_worker(app, pool="solo", concurrency=1, queues=[name], perform_ping_check=False, shutdown_timeout=10):
             yield name
@@ -65,6 +66,12 @@ def queue():
             app.amqp.queues[name](conn.default_channel).declare()
             app.amqp.queues[name](conn.default_channel).delete()
         app.conf.result_backend = saved
+        _forget_backend()
+
+
+def _forget_backend():
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
 
 
 def through_the_broker(queue, name):

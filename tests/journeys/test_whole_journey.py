@@ -305,6 +305,12 @@ def figure(page, caption, row):
     return table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=row, exact=True)).get_by_role("cell").first
 
 
+def section(page, title):
+    link = page.locator(".moj-sub-navigation").get_by_role("link", name=title, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")
+
+
 def manager_sees_the_figures(page, first_day):
     """The VRU manager chooses the dates of the story and finds each step counted."""
     today = timezone.localdate()
@@ -318,13 +324,19 @@ def manager_sees_the_figures(page, first_day):
     page.get_by_role("button", name="Show figures").click()
     expect(page.locator("main")).to_contain_text(f"Showing {long_date(first_day)} to {long_date(today)}")
     expect(figure(page, "Referrals received", "Referrals received")).to_have_text("1")
+    assert_accessible(page)
+    # Each section has its own page under the sub-navigation, which keeps the chosen period.
+    section(page, "Referrals")
     expect(figure(page, "By source", "School or college")).to_have_text("1")
+    section(page, "Triage")
     expect(figure(page, "Time from arrival to the first triage decision", "Referrals with a decision")).to_have_text("1")
     expect(figure(page, "Decisions by type", "Accept and allocate")).to_have_text("1")
     expect(figure(page, "Allocations by partner", YOS)).to_have_text("1")
+    section(page, "Interventions")
     # Two interventions: the referral's work (a session attended, completed) and the Checkpoint case's (none yet).
     expect(figure(page, "Engagement by partner", YOS)).to_have_text("50% (1 of 2)")
     expect(figure(page, "Completion by partner", YOS)).to_have_text("100% (1 of 1)")
+    section(page, "Outcome 22 and Checkpoint")
     for measure in ("Started", "Breach proposed", "Breach confirmed and returned to police"):
         expect(figure(page, "Checkpoint", measure)).to_have_text("1")
     expect(figure(page, "Checkpoint", "Returned after the deadline")).to_have_text("0")

@@ -27,6 +27,7 @@ def submit(user, n=0, **overrides):
 
 
 def allocate(triager, referral, organisation, now=None):
+    services.claim(acting_for(triager), referral, now=now or timezone.now())
     services.decide(acting_for(triager), referral, decision="allocate", rag="amber", organisation=organisation,
                     programme="Knife crime programme", now=now or timezone.now())
     return referral.allocations.get()

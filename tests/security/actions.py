@@ -36,11 +36,16 @@ cohorts.update_plan_action     -/-      Y/Y     Y/Y         Y/-        Y/-      
 partners.revoke_token          -/-      -/-     -/-         -/-        -/-         -/-            Y/-
 partners.make_token_for        -/-      -/-     -/-         -/-        -/-         -/-            Y/Y
 partners.reset_factors         -/-      -/-     -/-         -/-        -/-         -/-            Y/Y
+referrals.decide               -/-      Y/Y     Y/Y         -/-        -/-         -/-            -/-
+referrals.hand_back            -/-      -/-     -/-         Y/-        Y/-         -/-            -/-
+referrals.correct_event        -/-      Y/-     Y/-         -/-        -/-         -/-            -/-
+referrals.delete_draft         Y/-      -/-     -/-         -/-        -/-         -/-            -/-
 jobs.run_now                   -/-      -/-     -/-         -/-        -/-         -/-            -/-
 """
 # run_now: the VRU's administrators only (no persona here; test_actions checks them), whatever the job.
 # see_rag: any role of the organisation a referral is live with (the VRU always). make_token_for, other: the rule
 # lets an administrator choose a person; the service then refuses one who is not of the organisation (400).
+# decide: the VRU person holding the claim, whichever school referred ("other" is another school's referral).
 # reset_factors, other: the page finds the person among the administrator's own organisation's people, else 404.
 
 

@@ -14,7 +14,7 @@ from outcomes.models import DiversionCase, Intervention
 from partners import access
 from partners.models import ApiToken, Organisation, Role, User
 from partners.models import OrganisationKind as K
-from referrals.models import Allocation, Referral
+from referrals.models import Allocation, Referral, ReferralEvent
 
 from .actions import ROLES, expected
 
@@ -61,7 +61,19 @@ RECORDS = {  # action: the record of `org`
     "partners.make_token_for": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),  # a person of `org`
     "partners.reset_factors": lambda org: User(pk=org.pk * 1000 + COLLEAGUE),
     "jobs.run_now": lambda org: JOBS["send_outbox"],
+    "referrals.decide": lambda org: Referral(pk=1, referring_organisation_id=org.pk + 100, claimed_by_id=PERSON),
+    "referrals.hand_back": lambda org: _allocation_still_allocated(org),
+    "referrals.correct_event": lambda org: ReferralEvent(pk=1, actor_id=COLLEAGUE, organisation_id=org.pk,
+                                                         kind="decision"),
+    "referrals.delete_draft": lambda org: Referral(pk=1, referring_organisation_id=org.pk, status="draft",
+                                                   created_by_id=PERSON),
 }
+
+
+def _allocation_still_allocated(org):
+    allocation = Allocation(pk=1, organisation_id=org.pk, state=Allocation.State.ACCEPTED)
+    allocation.referral = Referral(pk=1, status="allocated")
+    return allocation
 
 
 def _acting(role, organisation_pk=10):

@@ -54,7 +54,9 @@ def world(referrer, triager, yos, caseworker, police, decision_maker):
     acting = acting_for(referrer)
     services.save_draft(acting, referral_data(given_name="Drafty"), now=timezone.now())
     for n in range(2):
-        services.decide(acting_for(triager), submit(referrer, n), decision="request_info", question="Which school?",
+        _claimed = submit(referrer, n)
+        services.claim(acting_for(triager), _claimed, now=timezone.now())
+        services.decide(acting_for(triager), _claimed, decision="request_info", question="Which school?",
                         now=timezone.now())
     submit(referrer, 5)
     Referral.objects.filter(given_name="Jordan5").update(triage_deadline=timezone.now() - timedelta(hours=3))
@@ -125,7 +127,9 @@ def test_the_home_page_costs_the_same_queries_with_more_waiting(client, request,
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("home"))
     for n in range(20, 26):
-        services.decide(acting_for(triager), submit(referrer, n), decision="request_info", question="Which school?",
+        _claimed = submit(referrer, n)
+        services.claim(acting_for(triager), _claimed, now=timezone.now())
+        services.decide(acting_for(triager), _claimed, decision="request_info", question="Which school?",
                         now=timezone.now())
         allocate(triager, submit(referrer, 40 + n), yos)
     with CaptureQueriesContext(connection) as after:
