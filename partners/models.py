@@ -190,7 +190,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # At most a year after it is made (partners.rules.MAX_TOKEN_DAYS); older tokens were given a year on migration.
     expires_at = models.DateTimeField()
-    read_only = models.BooleanField(default=True, db_default=True, help_text="A read-only token may not create or change records.")
+    read_only = models.BooleanField(default=True, db_default=True,
+                                    help_text="A read-only token may not create or change records.")
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     expiry_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
