@@ -11,8 +11,8 @@ DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](-?[a-z0-9])*\.)+[a-z]{2,63}$")
 
 class ProviderForm(forms.Form):
     issuer = forms.URLField(label="Issuer URL", assume_scheme="https",
-                            help_text="The provider's address, for example https://login.microsoftonline.com/"
-                                      "<tenant id>/v2.0. Its /.well-known/openid-configuration is read from there.")
+                            help_text="The provider's address. For Microsoft Entra ID: login.microsoftonline.com, then "
+                                      "your tenant id, then v2.0. The portal reads its discovery document from there.")
     client_id = forms.CharField(label="Client ID", max_length=191)
     secret = forms.CharField(label="Client secret", required=False, widget=forms.PasswordInput(render_value=False),
                              help_text="Leave blank to keep the secret already recorded.")

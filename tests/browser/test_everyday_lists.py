@@ -88,7 +88,9 @@ def test_staff_see_the_young_persons_name_and_age_on_their_lists(page, demo_user
 
 def test_each_roles_home_page_counts_what_waits_and_each_count_opens_those(page, demo_users):
     for n in range(2):
-        referral_services.decide(acting(TRIAGER), refer(n), decision="request_info", question="Which year is Rowan in?",
+        asked = refer(n)
+        referral_services.claim(acting(TRIAGER), asked, now=timezone.now())
+        referral_services.decide(acting(TRIAGER), asked, decision="request_info", question="Which year is Rowan in?",
                                  now=timezone.now())
     for n in range(3):
         allocate(refer(10 + n))
