@@ -26,6 +26,7 @@ from outcomes.api import (
 )
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
 from reporting.api import FiguresViewSet
+from web.api import SearchViewSet
 
 # The error answers (400, 401, 403, 404) every operation can give are added to the schema: see config/api_schema.py.
 SCHEMA_SETTINGS = {
@@ -36,6 +37,7 @@ router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("triage", TriageViewSet, basename="api-triage")
 router.register("young-people", YoungPersonViewSet, basename="api-young-person")
+router.register("search/young-people", SearchViewSet, basename="api-search")
 router.register("allocations", AllocationViewSet, basename="api-allocation")
 router.register("cases", DiversionCaseViewSet, basename="api-case")
 router.register("conditions", ConditionViewSet, basename="api-condition")

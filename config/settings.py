@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",  # allauth's list of security keys says "Last used 2 days ago"
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram lookups for search (referrals/search.py); on SQLite it does nothing
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -22,3 +22,16 @@ class PortableAddIndex(migrations.AddIndex):
         index = models.Index(*[_without_nulls_order(e) for e in self.index.expressions],
                              condition=self.index.condition, name=self.index.name)
         schema_editor.add_index(model, index)
+
+
+class PostgresOnlyAddIndex(migrations.AddIndex):
+    """AddIndex for an index only PostgreSQL has (a trigram GIN index): the demo's SQLite goes without it, and the
+    search's SQLite path (referrals/search.py) does not ask for it."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -10,3 +10,9 @@ class OutcomesConfig(AppConfig):
         from . import access
 
         register_app(access)
+
+        from referrals.search import register_identifier
+
+        from .search import crime_reference
+
+        register_identifier("crime_reference", crime_reference)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from partners import append_only
@@ -136,6 +137,8 @@ class DiversionCase(models.Model):
             models.Index(fields=["lead_organisation", "status"], name="case_lead_status"),
             models.Index(fields=["police_organisation", "status"], name="case_police_status"),
             models.Index(fields=["young_person"], name="case_young_person"),
+            # Search by crime reference, in any case (referrals/search.py; registered in outcomes/apps.py).
+            models.Index(Upper("crime_reference"), name="case_crime_reference_upper"),
             # The access policy: the young people of an organisation's cases, as lead agency or as the force.
             models.Index(fields=["lead_organisation", "young_person"], name="case_lead_person"),
             models.Index(fields=["police_organisation", "young_person"], name="case_police_person"),

@@ -30,6 +30,7 @@ from partners.models import Area, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import add_working_days
 from referrals import rules as referral_rules
+from referrals import search
 from referrals.models import Allocation, Ethnicity, ReferralEvent, Sex, YoungPerson
 
 from . import notices, rules, selectors
@@ -325,6 +326,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
             postcode=referral_rules.normalise_postcode(person["postcode"]) if person.get("postcode") else "",
             created_at=now,
         )
+        search.index_names([young_person])
         audit.record(acting, A.CREATE, young_person, detail={"action": "start_case"})
     # The case itself lets the lead agency and the force see the young person (outcomes/access.py).
 

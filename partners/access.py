@@ -132,6 +132,9 @@ CAPABILITIES: dict[str, Callable[[Acting], bool]] = {
     "manage_programmes": lambda a: a.kind in WORKING_PARTNER_KINDS and a.has_role(R.ORG_ADMIN, R.MANAGER),
     # The case pages: police decision makers, the lead agencies' caseworkers and managers, the VRU's triagers and
     # managers. Which cases each sees is the scope's business; a school or an administrator gets 403.
+    # Find a young person (referrals/search.py): every staff role; an administrator's work is people, not cases.
+    # Who is found is the scope's business: a school finds only those it referred.
+    "search_young_people": lambda a: a.has_role(R.REFERRER, R.TRIAGER, R.CASEWORKER, R.DECISION_MAKER, R.MANAGER),
     "view_cases": lambda a: any(CAPABILITIES[c](a) for c in ("decide_diversion", "work_allocations", "triage")),
 }
 

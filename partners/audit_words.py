@@ -64,7 +64,7 @@ VERBS = {
     AuditAction.LOGIN: "signed in", AuditAction.FAILED_LOGIN: "failed to sign in", AuditAction.LOGOUT: "signed out",
     AuditAction.VIEW: "viewed", AuditAction.CREATE: "created", AuditAction.UPDATE: "updated",
     AuditAction.EXPORT: "exported", AuditAction.GRANT: "granted a permission on", AuditAction.REVOKE: "revoked a permission on",
-    AuditAction.DENIED: "was refused",
+    AuditAction.DENIED: "was refused", AuditAction.SEARCH: "searched for",
 }
 
 
@@ -74,9 +74,21 @@ class Record:
     url: str | None = None
 
 
+def _searched(detail):
+    """A search in words: “jordan 14/3/2011” on the search page: 3 found."""
+    terms = detail.get("terms") if isinstance(detail.get("terms"), dict) else {}
+    where = {"search": "the search page", "start_case": "starting a case", "cohort": "adding a cohort member",
+             "triage": "the triage page", "api": "the API"}.get(str(detail.get("where")), "a search")
+    results = detail.get("results", 0)
+    found = f"more than {results}" if detail.get("more") else str(results)
+    return f"“{terms.get('text', '')}” on {where}: {found} found"
+
+
 def _what_done(event):
     """The event's own action in words ("accept allocation", "search young people"), from its detail."""
     detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.action == AuditAction.SEARCH:
+        return _searched(detail)
     action = str(detail.get("action") or detail.get("export") or "")
     return action.split(".")[-1].replace("_", " ")
 
@@ -144,7 +156,9 @@ def describe(acting, events):
 def sentence(event):
     """The event as one line of plain text, for the CSV (the page links the record instead)."""
     words = f"{event.who} {event.did}"
-    if event.action == AuditAction.DENIED and event.done:
+    if event.action == AuditAction.SEARCH:
+        words += f" {event.done}"
+    elif event.action == AuditAction.DENIED and event.done:
         words += f" {event.done}"
         if event.record:
             words += f" on {event.record.label}"

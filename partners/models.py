@@ -140,10 +140,13 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Deleted"
     # A record's print view was opened (partners/printing.py): who took it away on paper, and when.
     PRINT = "print", "Printed"
+    # A search for young people (referrals/search.py): its terms and how many were found.
+    SEARCH = "search", "Searched"
 
 
 class AuditEvent(models.Model):
-    """Append-only record of who did what to which record. Never the personal data itself."""
+    """Append-only record of who did what to which record. Never the personal data itself, but for the words of a
+    search (AuditAction.SEARCH): looking up a neighbour is the misuse this trail must show."""
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

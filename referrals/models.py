@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
@@ -102,6 +103,27 @@ class YoungPerson(models.Model):
     def born(self):
         """The date of birth as pages show it: after retention only the year is true (the day kept is 1 July)."""
         return _born(self.date_of_birth, self.is_anonymised)
+
+
+class NameKey(models.Model):
+    """One word a young person is found by (matching.words), with its two sounds. Written with the person
+    (referrals.search.index_names, set-based in the loaders) and removed when the record is anonymised."""
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="name_keys")
+    word = models.CharField(max_length=100)
+    metaphone = models.CharField(max_length=20)
+    nysiis = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["young_person", "word"], name="namekey_one_per_word")]
+        indexes = [
+            # Exact words and starts of words ("Jor"): LIKE 'jor%' needs the pattern operator class in PostgreSQL.
+            models.Index(fields=["word"], name="namekey_word", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["metaphone"], name="namekey_metaphone"),
+            models.Index(fields=["nysiis"], name="namekey_nysiis"),
+            # Words spelt alike (word % 'term'): PostgreSQL only (PostgresOnlyAddIndex in the migration).
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="namekey_word_trgm"),
+        ]
 
 
 class Status(models.TextChoices):

@@ -42,7 +42,16 @@ from partners.audit import AuditAction
 from partners.models import AuditEvent
 
 from . import retention_rules as rr
-from .models import Allocation, InfoRequest, PossibleMatch, Referral, ReferralEvent, RetentionAction, YoungPerson
+from .models import (
+    Allocation,
+    InfoRequest,
+    NameKey,
+    PossibleMatch,
+    Referral,
+    ReferralEvent,
+    RetentionAction,
+    YoungPerson,
+)
 
 logger = logging.getLogger("retention")
 
@@ -203,6 +212,8 @@ def _anonymise_referrals(batch: Batch) -> dict[str, int]:
             school=None, date_of_birth=anonymised_births(people), anonymised_at=batch.now,
         ),
     }
+    # The words a person was found by are their name: they go with it.
+    counts["removed_name_keys"] = NameKey.objects.filter(young_person_id__in=people).delete()[0]
     years = Referral.objects.filter(pk__in=referral_ids, date_of_birth__isnull=False).dates("date_of_birth", "year")
     counts["blanked_referral"] = Referral.objects.filter(pk__in=referral_ids).update(
         given_name="", family_name="", preferred_name="", gender_identity="", postcode="", upn="", nhs_number="",

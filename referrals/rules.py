@@ -8,9 +8,7 @@ views, jobs and API all agree on one answer. Working days come from `partners.wo
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -18,6 +16,8 @@ from dateutil.relativedelta import relativedelta
 from core import clock
 from core.clock import LONDON
 from partners.workdays import add_working_days, is_working_day, next_working_day, working_days_between
+
+from . import matching
 
 # --------------------------------------------------------------------------------------
 # 1. Status and the actions that move a referral between statuses
@@ -373,35 +373,17 @@ REASON_POSTCODE = "Same postcode"
 MATCH_WEIGHTS = {REASON_UPN: 100, REASON_NHS: 100, REASON_DOB_NAME: 60, REASON_POSTCODE: 15}
 # Any score at or above this is shown to the triager as a possible match (never merged silently).
 POSSIBLE_MATCH_THRESHOLD = 15
-NAME_SIMILARITY = 0.8
 
 
 def normalise_name(value: str) -> str:
-    """Fold a name for comparison: accents stripped, case folded, anything but letters dropped.
-
-    "Zoë O'Brien-Smith" -> "zoeobriensmith".
-    """
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in without_marks.casefold() if ch.isalpha())
-
-
-def _alike(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+    """Fold a name for comparison (referrals/matching.py), its words run together: "Zoë O'Brien-Smith" ->
+    "zoeobriensmith"."""
+    return "".join(matching.fold(value).split())
 
 
 def names_similar(given_a: str, family_a: str, given_b: str, family_b: str) -> bool:
-    """Similar enough to be the same person, allowing for misspelling and mixed-up fields.
-
-    Both names alike (ratio >= 0.8 after normalising); or given and family names swapped;
-    or the same initial and an identical family name ("Jo Smith" and "Joanne Smith").
-    """
-    ga, fa, gb, fb = (normalise_name(n) for n in (given_a, family_a, given_b, family_b))
-    if _alike(ga, gb) and _alike(fa, fb):
-        return True
-    if _alike(ga, fb) and _alike(fa, gb):
-        return True
-    return bool(ga and gb and fa) and ga[0] == gb[0] and fa == fb
+    """Similar enough to be the same person: the one matcher that search uses too (matching.names_alike)."""
+    return matching.names_alike(given_a, family_a, given_b, family_b)
 
 
 def _compact(value: str | None) -> str:

@@ -20,7 +20,7 @@ from partners.models import Membership, OrganisationKind, Role
 from partners.selectors import staff_by_organisation, staff_of
 from partners.workdays import is_working_day
 
-from . import notices, rules, selectors
+from . import notices, rules, search, selectors
 from .models import (
     QUEUE_ORDER,
     Allocation,
@@ -268,6 +268,7 @@ def submit_referral(acting, referral, *, now):
         school=referral.referring_organisation if referral.referring_organisation.kind == OrganisationKind.SCHOOL else None,
         created_at=now,
     )
+    search.index_names([referral.young_person])
     matches = _record_matches(referral)
     referral.has_open_match = bool(matches)
     # Identical UPN or NHS number: their history tells whether this is a re-referral even before confirmation.

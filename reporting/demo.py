@@ -41,6 +41,7 @@ from outcomes.models import (
 )
 from partners.models import Area
 from referrals import rules as referral_rules
+from referrals import search
 from referrals.demo import ACCOUNTS, FAMILY, GIVEN
 from referrals.models import (
     Allocation,
@@ -470,6 +471,7 @@ class _History:
         cases, conditions, case_events, outcomes, returns = cases
         batch = 1000
         YoungPerson.objects.bulk_create(self.people, batch_size=batch)
+        search.index_names(self.people)
         self.references()
         for r in self.referrals:
             r.young_person_id = r.young_person.pk

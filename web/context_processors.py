@@ -52,6 +52,7 @@ def portal(request):
             active = path == url if name == "home" else path.startswith(url)
             nav.append({"label": label, "url": url, "active": active})
     context["navigation"] = nav
+    context["can_search"] = can(acting, "search_young_people")
     unread = unread_count(user)
     for item in nav:
         if item["url"] == reverse("notifications") and unread:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core import clock
+from referrals import rules
 
 register = template.Library()
 
@@ -46,3 +47,11 @@ def concern_short(code):
     from referrals.models import CONCERN_SHORT
 
     return CONCERN_SHORT.get(code, code)
+
+
+@register.simple_tag
+def young_person_age(person, today):
+    """", aged 16" after a date of birth, or nothing where the age is not true (anonymised, or a slip of the date)."""
+    if person.is_anonymised or person.date_of_birth > today:
+        return ""
+    return f", aged {rules.age_on(person.date_of_birth, today)}"

@@ -11,6 +11,7 @@ import factory
 
 from outcomes import rules
 from outcomes.models import Condition, DiversionCase, Intervention, Offence, OutcomeCode, Pathway, Programme, ReturnToPolice
+from referrals import search
 from referrals.models import YoungPerson
 
 
@@ -30,6 +31,7 @@ def outcome(code):
 class YoungPersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = YoungPerson
+        skip_postgeneration_save = True
 
     given_name = factory.Sequence(lambda n: f"Sam{n}")
     family_name = "Example"
@@ -37,6 +39,12 @@ class YoungPersonFactory(factory.django.DjangoModelFactory):
     sex = "not_known"
     ethnicity = "not_stated"
     area = "birmingham"
+
+    @factory.post_generation
+    def name_keys(self, create, extracted, **kwargs):
+        # As the services do when they create a young person: the words search finds them by.
+        if create:
+            search.index_names([self])
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

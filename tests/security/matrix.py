@@ -40,6 +40,7 @@ FOUNDATION = [
     Row("password_reset_confirm", anonymous=200, kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"}, **all_(200)),
     Row("password_reset_complete", anonymous=200, **all_(200)),
     Row("switch-organisation", **all_(200)),
+    Row("search", **all_(200, org_admin=403)),
     Row("audit-events", **all_(403, vru_manager=200)),
     Row("audit-events-csv", **all_(403, vru_manager=200)),
     Row("healthz", anonymous=200, **all_(200)),

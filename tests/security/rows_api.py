@@ -37,6 +37,8 @@ ROWS = [
     Row("api-triage-next", anonymous=API, **all_(405)),
     Row("api-young-person-list", anonymous=API, **all_(403, **VRU)),
     Row("api-young-person-detail", kwargs=_young_person, anonymous=API, **all_(403, **VRU)),
+    # Every staff role searches (a GET without terms is a 400 that says what to give); an administrator may not.
+    Row("api-search-list", anonymous=API, **all_(400, org_admin=403)),
     # o.allocation is to "Other YOS": the caseworker of Test YOS may use allocations, but not that one.
     Row("api-allocation-list", anonymous=API, **all_(403, caseworker=200)),
     Row("api-allocation-detail", kwargs=_allocation, anonymous=API, **all_(403, caseworker=404)),

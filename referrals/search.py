@@ -1,0 +1,174 @@
+"""Find a young person: one search for the header, the police's *start a case*, the triager's look for earlier
+contact and the cohort's *add member* page.
+
+The access policy decides who is found (access.visible): someone outside the searcher's scope is not found, the
+same empty answer as someone who does not exist. Every search is audited with its terms and its number of results.
+
+Names are matched by referrals/matching.py (the duplicate check's matcher) against NameKey rows: the exact word
+or its start, its sounds (Metaphone, NYSIIS), and on PostgreSQL its trigrams (pg_trgm, `word % 'term'`, GIN
+index). The demo's SQLite has no trigrams: words, starts and sounds only. Dates of birth, references, postcodes
+and identifiers are exact lookups on indexed columns. A search is four queries, whatever it finds: the people
+named exactly, the people named alike, the searcher's scope inside each, and the audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import Q
+
+from partners import access, audit
+
+from . import matching
+from .models import NameKey, Referral, YoungPerson
+from .terms import Terms
+
+# How many people are read to rank: enough that the closest are among them, whatever the region's size.
+CANDIDATES = 200
+RESULTS = 25
+
+# Lookups that other apps add for the identifiers they own (outcomes: a crime reference). Each takes the typed
+# value and answers a Q on YoungPerson, so this app need not import theirs.
+IDENTIFIERS: dict[str, Callable[[str], Q]] = {}
+
+
+def register_identifier(name: str, lookup: Callable[[str], Q]):
+    IDENTIFIERS[name] = lookup
+
+
+@dataclass
+class Found:
+    person: YoungPerson
+    reasons: list[str]
+    score: int
+
+    @property
+    def why(self) -> str:
+        text = "; ".join(self.reasons)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Result:
+    terms: Terms
+    found: list[Found] = field(default_factory=list)
+    more: bool = False  # more people matched than are shown: the searcher should add a term
+
+    def __iter__(self):
+        return iter(self.found)
+
+    def __len__(self):
+        return len(self.found)
+
+
+# --- Keeping the words a person is found by ------------------------------------------------------------------
+
+
+def name_keys(person) -> list[NameKey]:
+    keys = []
+    for word in matching.words(person.given_name, person.family_name, person.preferred_name):
+        metaphone, nysiis = matching.sounds(word)
+        keys.append(NameKey(young_person_id=person.pk, word=word[:100], metaphone=metaphone, nysiis=nysiis))
+    return keys
+
+
+def index_names(people):
+    """Write the NameKey rows of these young people (just created or renamed), replacing any they had."""
+    people = [p for p in people if p.anonymised_at is None]
+    if not people:
+        return
+    NameKey.objects.filter(young_person_id__in=[p.pk for p in people]).delete()
+    NameKey.objects.bulk_create([key for person in people for key in name_keys(person)], batch_size=2000)
+
+
+# --- The search ------------------------------------------------------------------------------------------------
+
+
+def _word_condition(word: str, *, alike: bool) -> Q:
+    if not alike:
+        return Q(word=word)
+    metaphone, nysiis = matching.sounds(word)
+    condition = Q(word__startswith=word)
+    if metaphone:
+        condition |= Q(metaphone=metaphone)
+    if nysiis:
+        condition |= Q(nysiis=nysiis)
+    if connection.vendor == "postgresql":
+        condition |= Q(word__trigram_similar=word)
+    return condition
+
+
+def _named(queryset, words: list[str], *, alike: bool):
+    for word in words:
+        queryset = queryset.filter(pk__in=NameKey.objects.filter(_word_condition(word, alike=alike))
+                                   .values("young_person_id"))
+    return queryset
+
+
+def _identified(terms: Terms, *, area=None, born_between: tuple[date, date] | None = None, extra: Q | None = None):
+    queryset = YoungPerson.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
+    exact = {"date_of_birth": terms.date_of_birth, "postcode": terms.postcode, "upn": terms.upn,
+             "nhs_number": terms.nhs_number}
+    queryset = queryset.filter(**{k: v for k, v in exact.items() if v})
+    if terms.reference:
+        queryset = queryset.filter(pk__in=Referral.objects.filter(reference=terms.reference).values("young_person_id"))
+    if terms.crime_reference and "crime_reference" in IDENTIFIERS:
+        queryset = queryset.filter(IDENTIFIERS["crime_reference"](terms.crime_reference))
+    if area:
+        queryset = queryset.filter(area=area)
+    if born_between:
+        queryset = queryset.filter(date_of_birth__range=born_between)
+    if extra is not None:
+        queryset = queryset.filter(extra)
+    return queryset
+
+
+def _rank(person, terms: Terms) -> Found | None:
+    """Why this person matched, by the one matcher; None if, looked at closely, they do not."""
+    reasons, score = [], 0
+    for value, reason, weight in ((terms.reference, "same referral reference", 100),
+                                  (terms.crime_reference, "same crime reference", 100),
+                                  (terms.upn, "same unique pupil number", 100), (terms.nhs_number, "same NHS number", 100),
+                                  (terms.date_of_birth, "same date of birth", 60), (terms.postcode, "same postcode", 15)):
+        if value:
+            reasons.append(reason)
+            score += weight
+    if terms.words or terms.initials:
+        known = matching.words(person.given_name, person.family_name, person.preferred_name)
+        if any(not any(w.startswith(i) for w in known) for i in terms.initials):
+            return None
+        grades = matching.name_likeness(terms.words, known) if terms.words else [matching.STARTS]
+        if grades is None:
+            return None
+        reasons.append(matching.describe(grades))
+        score += 10 * sum(matching.GRADES[g] for g in grades) // len(grades)
+    return Found(person=person, reasons=reasons, score=score)
+
+
+def find_young_people(acting, terms: Terms, *, where: str, area=None, born_between=None, extra: Q | None = None,
+                      limit: int = RESULTS) -> Result:
+    """The young people this person may see who match every term, closest first. Audited (`where` says which
+    page searched), also when nothing is found; a search with no terms finds nobody and is not recorded."""
+    result = Result(terms=terms)
+    if terms.is_empty:
+        return result
+    base = access.visible(acting, _identified(terms, area=area, born_between=born_between, extra=extra))
+    order = ("family_name", "given_name", "date_of_birth", "pk")
+    people = {}
+    if terms.words:
+        # The people named exactly first, then the rest: so among thousands named alike, the exact are not lost.
+        for alike in (False, True):
+            for person in _named(base, terms.words, alike=alike).order_by(*order)[:CANDIDATES + 1]:
+                people.setdefault(person.pk, person)
+    else:
+        people = {p.pk: p for p in base.order_by(*order)[:CANDIDATES + 1]}
+    ranked = [f for f in (_rank(p, terms) for p in people.values()) if f is not None]
+    ranked.sort(key=lambda f: (-f.score, f.person.family_name, f.person.given_name, f.person.pk))
+    result.found, result.more = ranked[:limit], len(ranked) > limit
+    audit.record(acting, audit.AuditAction.SEARCH, None, detail={
+        "action": "search", "where": where, "terms": terms.as_audit(), "results": len(result.found),
+        "more": result.more})
+    return result

@@ -1,0 +1,70 @@
+"""The search for young people over the API: the same search, scope and audit as the page (web/views_search.py)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core import clock
+from core.api import ApiViewSet
+from partners.api_auth import TokenScope, capability
+from partners.models import Area
+from referrals import search, terms
+from reporting.rules import AGE_BANDS
+
+from .search import born_between, open_work, summaries
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(help_text="Name, date of birth, referral or crime reference, postcode, UPN or NHS number",
+                              trim_whitespace=True)
+    area = serializers.ChoiceField(choices=Area.choices, required=False)
+    age = serializers.ChoiceField(choices=[(key, label) for key, label, _lo, _hi in AGE_BANDS], required=False)
+    open = serializers.BooleanField(required=False, default=False, help_text="Only young people with open work")
+
+
+class WorkSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    open = serializers.BooleanField()
+
+
+class FoundSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person.pk")
+    given_name = serializers.CharField(source="person.given_name")
+    family_name = serializers.CharField(source="person.family_name")
+    preferred_name = serializers.CharField(source="person.preferred_name")
+    date_of_birth = serializers.DateField(source="person.date_of_birth")
+    area = serializers.CharField(source="person.area")
+    why = serializers.CharField(help_text="Why this person matched, in words")
+    score = serializers.IntegerField()
+    work = WorkSerializer(many=True, source="summary.items")
+
+
+class SearchAnswer(serializers.Serializer):
+    results = FoundSerializer(many=True)
+    more = serializers.BooleanField(help_text="More young people matched than are listed: add a term")
+    problems = serializers.ListField(child=serializers.CharField(), help_text="What in `q` could not be read")
+
+
+class SearchViewSet(ApiViewSet):
+    """Find young people: who is found is the access policy's answer; every search is audited."""
+
+    permission_classes = [IsAuthenticated, TokenScope, capability("search_young_people")]
+
+    @extend_schema(parameters=[SearchQuery], responses=SearchAnswer)
+    def list(self, request):
+        query = SearchQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data, today = query.validated_data, clock.today()
+        typed = terms.parse(data["q"], today=today)
+        if typed.is_empty:
+            raise serializers.ValidationError({"q": ["Give at least two letters of a name, a date of birth, a reference "
+                                                     "or an identifier"]})
+        result = search.find_young_people(
+            self.acting, typed, where="api", area=data.get("area"),
+            born_between=born_between(data["age"], today) if data.get("age") else None,
+            extra=open_work(self.acting) if data["open"] else None)
+        work = summaries(self.acting, [f.person for f in result])
+        for found in result:
+            found.summary = work[found.person.pk]
+        return Response(SearchAnswer({"results": result.found, "more": result.more, "problems": typed.problems}).data)

@@ -1,0 +1,46 @@
+"""Find a young person: the search box in every staff page's header and its results page."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from core import clock
+from core.filtering import FilterForm
+from partners import access
+from partners.models import Area
+from referrals import search, terms
+from reporting.rules import AGE_BANDS
+
+from .search import born_between, open_work, summaries
+
+
+class SearchForm(FilterForm):
+    # No length limit to refuse: terms.parse reads the first MAX_CHARS characters.
+    q = forms.CharField(label="Name, date of birth, reference, postcode, UPN or NHS number", required=False)
+    area = forms.ChoiceField(label="Area", required=False, choices=[("", "Any area"), *Area.choices])
+    age = forms.ChoiceField(label="Age", required=False,
+                            choices=[("", "Any age"), *[(key, label) for key, label, _lo, _hi in AGE_BANDS]])
+    open = forms.BooleanField(label="Only young people with open work", required=False)
+
+
+@login_required
+def find(request):
+    acting = access.require_capability(request, "search_young_people")
+    form = SearchForm(request.GET or None)
+    result, typed, today = None, None, clock.today()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        typed = terms.parse(data["q"], today=today)
+        if not typed.is_empty:
+            result = search.find_young_people(
+                acting, typed, where="search", area=data["area"] or None,
+                born_between=born_between(data["age"], today) if data["age"] else None,
+                extra=open_work(acting) if data["open"] else None)
+    work = summaries(acting, [f.person for f in result]) if result else {}
+    return render(request, "web/search.html", {
+        "form": form, "result": result, "typed": typed, "today": today,
+        "rows": [(found, work[found.person.pk]) for found in result] if result else [],
+        # Something typed that names nobody: one letter, punctuation. Said, rather than an empty list.
+        "filtered": any(form.chosen().get(k) for k in ("area", "age", "open")),
+        "too_short": bool(typed and typed.is_empty and typed.text),
+    })
