@@ -119,7 +119,8 @@ class AddMemberForm(CohortsForm):
 
     def add_fields(self):
         self.fields["young_person"].choices = [
-            (p.pk, f"{p.display_name}, born {p.born}, {p.get_area_display()}") for p in self.people
+            (f.person.pk, f"{f.person.display_name}, born {f.person.born}, {f.person.get_area_display()} ({f.why})")
+            for f in self.people
         ]
         self.fields["tier"] = _tier_field(self.cohort.tier_model)
         self.fields["lead_agency"] = _organisations("Lead agency", selectors.cohort_organisations(self.cohort),

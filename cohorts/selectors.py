@@ -9,10 +9,10 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 
 from core import clock
-from core.numbers import whole_number
 from partners import access, audit
 from partners.models import Organisation, OrganisationKind
-from referrals.models import Referral, YoungPerson
+from referrals import search, terms
+from referrals.models import YoungPerson
 
 from . import rules
 from .models import Cohort, CohortMembership, PlanAction, Review, TierChange
@@ -189,26 +189,10 @@ def cohort_organisation_choices():
     return Organisation.objects.filter(kind__in=COHORT_KINDS, active=True).order_by("name")
 
 
-def search_young_people(acting, query, *, limit=20):
-    """Young people this organisation may see whose names contain every word of `query`, or whose referral
-    reference (or portal id) it is. Merged and anonymised records are left out. Audited (not the words searched).
-    """
-    words = (query or "").split()
-    if not words:
-        return []
-    queryset = YoungPerson.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
-    by_reference = Q(pk__in=Referral.objects.filter(reference__iexact=query.strip()).values("young_person_id"))
-    if (pk := whole_number(query)) is not None:
-        by_reference |= Q(pk=pk)
-    by_name = Q()
-    for word in words:
-        by_name &= Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)
-    found = list(
-        access.visible(acting, queryset.filter(by_name | by_reference))
-        .order_by("family_name", "given_name", "date_of_birth", "pk")[:limit]
-    )
-    audit.record(acting, audit.AuditAction.VIEW, None, detail={"action": "search_young_people", "results": len(found)})
-    return found
+def search_young_people(acting, query, *, today):
+    """The young people to choose from on *add member*: the portal's one search (referrals/search.py), closest first,
+    each with why it matched. Audited as a search from the cohort page."""
+    return search.find_young_people(acting, terms.parse(query, today=today), where="cohort")
 
 
 # --- The daily job ---------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def add_member(request, pk):
     item = selectors.cohort(acting, pk)
     search = SearchForm(request.POST if request.method == "POST" else request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    people = selectors.search_young_people(acting, query) if query else []
+    people = list(selectors.search_young_people(acting, query, today=clock.today())) if query else []
     form = AddMemberForm(request.POST if request.method == "POST" else None, cohort=item, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -57,8 +57,9 @@ class SearchForm(PrefixedForm):
     submit = "Search"
 
     name = _text("Name", "Enter the young person's first or last name", max_length=100,
-                 help_text="First or last name, or both")
-    date_of_birth = date_field("Date of birth", "Date of birth", "the young person's date of birth", hint=BIRTH_HINT)
+                 help_text="First or last name, or both. Spelling variants are found too (Mohammed, Muhammad)")
+    date_of_birth = date_field("Date of birth", "Date of birth", "the young person's date of birth",
+                               hint=f"If you know it. {BIRTH_HINT}", required=False)
 
     def layout(self):
         return [Field.text("name", field_width=20, autocomplete="off", spellcheck="false"), date_layout("date_of_birth")]

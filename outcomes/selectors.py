@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from core import clock
 from partners import access, audit
+from referrals import search, terms
 from referrals.models import Referral, Status, YoungPerson
 
 from . import rules
@@ -281,14 +282,9 @@ def case_started_with_key(acting, key, *, now):
     return access.visible(acting, DiversionCase.objects.filter(pk__in=list(started))).first()
 
 
-def young_people_matching(acting, *, name, date_of_birth, limit=20):
-    """Young people the caller may see born on this date whose first, last or preferred name contains a word of `name`."""
-    words = [w for w in (name or "").split() if w][:4]
-    if not words or date_of_birth is None:
-        return []
-    named = Q()
-    for word in words:
-        named |= Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)
-    known = YoungPerson.objects.filter(named, date_of_birth=date_of_birth, merged_into__isnull=True,
-                                       anonymised_at__isnull=True)
-    return list(access.visible(acting, known).order_by("family_name", "given_name", "pk")[:limit])
+def young_people_matching(acting, *, name, date_of_birth, today):
+    """The young people the officer may see with this name (and date of birth, if given): the portal's one search
+    (referrals/search.py), closest first, each with why it matched. Audited as a search from *start a case*."""
+    typed = terms.parse(name or "", today=today)
+    typed.date_of_birth = date_of_birth or typed.date_of_birth
+    return search.find_young_people(acting, typed, where="start_case")

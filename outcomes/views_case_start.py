@@ -236,10 +236,11 @@ def young_person(request, acting, journey, answers, s, context):
     search = SearchForm(source if ("search" in source or request.method == "POST") else None)
     results, error = [], None
     if search.is_bound and search.is_valid():
-        results = selectors.young_people_matching(acting, name=search.cleaned_data["name"],
-                                                  date_of_birth=search.cleaned_data["date_of_birth"])
+        results = list(selectors.young_people_matching(acting, name=search.cleaned_data["name"],
+                                                       date_of_birth=search.cleaned_data["date_of_birth"],
+                                                       today=clock.today()))
     if request.method == "POST":
-        picked = next((p for p in results if str(p.pk) == request.POST.get("young_person")), None)
+        picked = next((f.person for f in results if str(f.person.pk) == request.POST.get("young_person")), None)
         if picked is not None:
             answers["person"] = {"young_person": picked.pk}
             answers.pop("eligibility_seen", None)

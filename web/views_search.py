@@ -14,6 +14,10 @@ from reporting.rules import AGE_BANDS
 from .search import born_between, open_work, summaries
 
 
+# Pages that link to a search prefilled, so the audit says where a search began.
+WHERE = {"triage": "triage"}
+
+
 class SearchForm(FilterForm):
     # No length limit to refuse: terms.parse reads the first MAX_CHARS characters.
     q = forms.CharField(label="Name, date of birth, reference, postcode, UPN or NHS number", required=False)
@@ -33,7 +37,7 @@ def find(request):
         typed = terms.parse(data["q"], today=today)
         if not typed.is_empty:
             result = search.find_young_people(
-                acting, typed, where="search", area=data["area"] or None,
+                acting, typed, where=WHERE.get(request.GET.get("from"), "search"), area=data["area"] or None,
                 born_between=born_between(data["age"], today) if data["age"] else None,
                 extra=open_work(acting) if data["open"] else None)
     work = summaries(acting, [f.person for f in result]) if result else {}

@@ -76,7 +76,7 @@ def test_a_vru_triager_creates_a_cohort_adds_a_member_changes_their_tier_and_rec
     # --- Find the young person and add them ----------------------------------------------------------
     page.get_by_role("link", name="Add a young person").click()
     page.get_by_label("Find the young person").fill("rowan kestrel")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     assert_accessible(page)
     page.get_by_label("Rowan Kestrelby, born 14 March 2010, Birmingham").check()
     page.get_by_role("group", name="Tier").get_by_label("Tier 3: Neighbourhood").check()

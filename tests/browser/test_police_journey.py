@@ -59,7 +59,7 @@ def test_police_start_a_checkpoint_case_then_add_a_condition_and_mark_it_missed(
     dob = born_aged(15, offence_date)
     page.get_by_label("Name").fill("Riley Newcase")
     fill_date(page, "Date of birth", dob)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", level=2, name="0 young people found")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="None of these: enter a new young person").click()

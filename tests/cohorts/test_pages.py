@@ -68,7 +68,7 @@ def test_a_vru_triager_creates_a_cohort_and_adds_a_member_found_by_name(client, 
 
 def test_a_young_person_is_found_by_a_referral_reference(client, triager, cohort, referrer):
     referral = ReferralFactory(created_by=referrer, young_person=YoungPersonFactory(given_name="Quinn"), received_at=NOW,
-                               reference="VRU-2026-00077", triage_deadline=NOW + datetime.timedelta(days=1))
+                               reference="VRU-2026-000077", triage_deadline=NOW + datetime.timedelta(days=1))
     client.force_login(triager)
     found = text(client.get(reverse("cohort-add-member", args=[cohort.pk]), {"q": "vru-2026-00077"}))
     assert referral.young_person.display_name in found
