@@ -13,7 +13,6 @@ from reporting.rules import AGE_BANDS
 
 from .search import born_between, open_work, summaries
 
-
 # Pages that link to a search prefilled, so the audit says where a search began.
 WHERE = {"triage": "triage"}
 
