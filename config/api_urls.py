@@ -26,7 +26,7 @@ from outcomes.api import (
 )
 from referrals.api import AllocationViewSet, ReferralViewSet, TriageViewSet, YoungPersonViewSet
 from reporting.api import FiguresViewSet
-from web.api import SearchViewSet
+from web.api import SearchView
 
 # The error answers (400, 401, 403, 404) every operation can give are added to the schema: see config/api_schema.py.
 SCHEMA_SETTINGS = {
@@ -37,7 +37,6 @@ router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("triage", TriageViewSet, basename="api-triage")
 router.register("young-people", YoungPersonViewSet, basename="api-young-person")
-router.register("search/young-people", SearchViewSet, basename="api-search")
 router.register("allocations", AllocationViewSet, basename="api-allocation")
 router.register("cases", DiversionCaseViewSet, basename="api-case")
 router.register("conditions", ConditionViewSet, basename="api-condition")
@@ -53,6 +52,7 @@ router.register("cohort-members", CohortMemberViewSet, basename="api-cohort-memb
 router.register("plan-actions", PlanActionViewSet, basename="api-plan-action")
 
 urlpatterns = [
+    path("api/v1/search/young-people/", SearchView.as_view(), name="api-search-list"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated], custom_settings=SCHEMA_SETTINGS),
          name="api-schema"),

@@ -3,10 +3,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core import clock
-from core.api import ApiViewSet
+from core.api import ServiceErrorsMixin
 from partners.api_auth import TokenScope, capability
 from partners.models import Area
 from referrals import search, terms
@@ -46,13 +48,20 @@ class SearchAnswer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField(), help_text="What in `q` could not be read")
 
 
-class SearchViewSet(ApiViewSet):
-    """Find young people: who is found is the access policy's answer; every search is audited."""
+class SearchView(ServiceErrorsMixin, APIView):
+    """Find young people: who is found is the access policy's answer; every search is audited.
 
+    One answer, not a paged list: the closest matches (at most 25) and whether more matched."""
+
+    renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated, TokenScope, capability("search_young_people")]
 
-    @extend_schema(parameters=[SearchQuery], responses=SearchAnswer)
-    def list(self, request):
+    @property
+    def acting(self):
+        return self.request.acting
+
+    @extend_schema(operation_id="search_young_people", parameters=[SearchQuery], responses=SearchAnswer)
+    def get(self, request):
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data, today = query.validated_data, clock.today()
