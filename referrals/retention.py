@@ -42,10 +42,10 @@ from partners.audit import AuditAction
 from partners.models import AuditEvent
 
 from . import retention_rules as rr
+from . import search
 from .models import (
     Allocation,
     InfoRequest,
-    NameKey,
     PossibleMatch,
     Referral,
     ReferralEvent,
@@ -213,7 +213,7 @@ def _anonymise_referrals(batch: Batch) -> dict[str, int]:
         ),
     }
     # The words a person was found by are their name: they go with it.
-    counts["removed_name_keys"] = NameKey.objects.filter(young_person_id__in=people).delete()[0]
+    counts["removed_name_keys"] = search.forget_names(people)
     years = Referral.objects.filter(pk__in=referral_ids, date_of_birth__isnull=False).dates("date_of_birth", "year")
     counts["blanked_referral"] = Referral.objects.filter(pk__in=referral_ids).update(
         given_name="", family_name="", preferred_name="", gender_identity="", postcode="", upn="", nhs_number="",

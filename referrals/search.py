@@ -4,11 +4,12 @@ contact and the cohort's *add member* page.
 The access policy decides who is found (access.visible): someone outside the searcher's scope is not found, the
 same empty answer as someone who does not exist. Every search is audited with its terms and its number of results.
 
-Names are matched by referrals/matching.py (the duplicate check's matcher) against NameKey rows: the exact word
-or its start, its sounds (Metaphone, NYSIIS), and on PostgreSQL its trigrams (pg_trgm, `word % 'term'`, GIN
-index). The demo's SQLite has no trigrams: words, starts and sounds only. Dates of birth, references, postcodes
-and identifiers are exact lookups on indexed columns. A search is four queries, whatever it finds: the people
-named exactly, the people named alike, the searcher's scope inside each, and the audit row.
+Names are matched by referrals/matching.py (the duplicate check's matcher): a typed word is looked up in the
+dictionary of words (NameWord): the word itself or its start, its sounds (Metaphone, NYSIIS), and on PostgreSQL
+its trigrams (pg_trgm, `word % 'term'`, GIN index); NameKey then says who has the words found. The demo's SQLite
+has no trigrams: words, starts and sounds only. Dates of birth, references, postcodes and identifiers are exact
+lookups on indexed columns. A search is three queries, whatever it finds: the people
+named exactly, the people named alike (the dictionary of words, NameWord, asked inside it) and the audit row.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.db.models import Q
 from partners import access, audit
 
 from . import matching
-from .models import NameKey, Referral, YoungPerson
+from .models import NameKey, NameWord, Referral, YoungPerson
 from .terms import Terms
 
 # How many people are read to rank: enough that the closest are among them, whatever the region's size.
@@ -67,29 +68,41 @@ class Result:
 # --- Keeping the words a person is found by ------------------------------------------------------------------
 
 
-def name_keys(person) -> list[NameKey]:
-    keys = []
-    for word in matching.words(person.given_name, person.family_name, person.preferred_name):
-        metaphone, nysiis = matching.sounds(word)
-        keys.append(NameKey(young_person_id=person.pk, word=word[:100], metaphone=metaphone, nysiis=nysiis))
-    return keys
-
-
 def index_names(people):
-    """Write the NameKey rows of these young people (just created or renamed), replacing any they had."""
+    """Write the NameKey rows of these young people (just created or renamed), replacing any they had, and add
+    their words to the dictionary (NameWord)."""
     people = [p for p in people if p.anonymised_at is None]
     if not people:
         return
+    keys = [(person.pk, word[:100]) for person in people
+            for word in matching.words(person.given_name, person.family_name, person.preferred_name)]
     NameKey.objects.filter(young_person_id__in=[p.pk for p in people]).delete()
-    NameKey.objects.bulk_create([key for person in people for key in name_keys(person)], batch_size=2000)
+    NameKey.objects.bulk_create([NameKey(young_person_id=pk, word=word) for pk, word in keys], batch_size=2000)
+    words = {word for _pk, word in keys}
+    NameWord.objects.bulk_create([NameWord(word=w, metaphone=m, nysiis=n) for w, (m, n) in
+                                  ((w, matching.sounds(w)) for w in sorted(words))], ignore_conflicts=True)
+
+
+def forget_names(people_ids) -> int:
+    """Remove the words these young people were found by (retention), and any word nobody else has: a rare name
+    left in the dictionary would say that someone of that name was once known."""
+    words = list(NameKey.objects.filter(young_person_id__in=people_ids).values_list("word", flat=True).distinct())
+    removed = NameKey.objects.filter(young_person_id__in=people_ids).delete()[0]
+    NameWord.objects.filter(word__in=words).exclude(word__in=NameKey.objects.values("word")).delete()
+    return removed
 
 
 # --- The search ------------------------------------------------------------------------------------------------
 
 
 def _word_condition(word: str, *, alike: bool) -> Q:
+    """Which NameKey rows a typed word finds: its own, or, alike, those of the dictionary's words like it."""
     if not alike:
         return Q(word=word)
+    return Q(word__in=NameWord.objects.filter(_alike(word)).values("word"))
+
+
+def _alike(word: str) -> Q:
     metaphone, nysiis = matching.sounds(word)
     condition = Q(word__startswith=word)
     if metaphone:

@@ -39,6 +39,7 @@ from referrals.models import (
     Allocation,
     InfoRequest,
     NameKey,
+    NameWord,
     PossibleMatch,
     Referral,
     ReferralConcern,
@@ -58,7 +59,8 @@ DUE = date(2031, 5, 20)
 # Words that identify Robin: none may survive anywhere once the record is anonymised.
 IDENTIFYING = ("Robin", "Robbie", "Testperson", "B1 1AA", "20/004321/25", "Park Road", "date(2004, 5, 17)", "17 May 2004")
 
-TABLES = (YoungPerson, NameKey, Referral, ReferralConcern, ReferralEvent, InfoRequest, Allocation, PossibleMatch, DiversionCase,
+TABLES = (YoungPerson, NameKey, NameWord, Referral, ReferralConcern, ReferralEvent, InfoRequest, Allocation, PossibleMatch,
+          DiversionCase,
           Condition, Intervention, Session, Assessment, ReturnToPolice, PoliceOutcome, CaseEvent, Notification, OutboxMessage)
 
 
