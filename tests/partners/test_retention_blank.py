@@ -39,6 +39,7 @@ ROBIN_COUNTS = {
     "blanked_intervention": 1, "blanked_plan_action": 1, "blanked_police_outcome": 1, "blanked_re_referral": 1,
     "blanked_referral": 2, "blanked_referral_event": 5, "blanked_session": 1, "blanked_tier_change": 3,
     "blanked_young_person": 1, "deleted_notification": 6, "deleted_outbox_message": 6,
+    "removed_name_keys": 3,  # the words Robin was found by (search)
 }
 
 
