@@ -13,6 +13,7 @@ pg_trgm computes it for one word, so the index (word % 'term') finds precisely t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -58,6 +59,7 @@ def words(*names: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # ranking asks again for the same few words: pure, so kept
 def sounds(word: str) -> tuple[str, str]:
     """The word's two phonetic codes: Metaphone and NYSIIS ("" for a word with none)."""
     if not word:

@@ -11,10 +11,10 @@ from core import clock
 from core.api import ServiceErrorsMixin
 from partners.api_auth import TokenScope, capability
 from partners.models import Area
-from referrals import search, terms
+from referrals import terms
 from reporting.rules import AGE_BANDS
 
-from .search import born_between, open_work, summaries
+from .search import find, summaries
 
 
 class SearchQuery(serializers.Serializer):
@@ -69,10 +69,8 @@ class SearchView(ServiceErrorsMixin, APIView):
         if typed.is_empty:
             raise serializers.ValidationError({"q": ["Give at least two letters of a name, a date of birth, a reference "
                                                      "or an identifier"]})
-        result = search.find_young_people(
-            self.acting, typed, where="api", area=data.get("area"),
-            born_between=born_between(data["age"], today) if data.get("age") else None,
-            extra=open_work(self.acting) if data["open"] else None)
+        result = find(self.acting, typed, where="api", today=today, area=data.get("area"), age=data.get("age"),
+                      only_open=data["open"])
         work = summaries(self.acting, [f.person for f in result])
         for found in result:
             found.summary = work[found.person.pk]

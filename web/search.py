@@ -14,6 +14,7 @@ from cohorts.models import CohortMembership
 from outcomes.models import CaseStatus, DiversionCase, Intervention, InterventionStatus
 from partners import access
 from partners.audit_words import NAMES
+from referrals import search
 from referrals.models import Referral, Status, YoungPerson
 from reporting.rules import AGE_BANDS
 
@@ -48,6 +49,13 @@ def born_between(band: str, today: date) -> tuple[date, date] | None:
         if key == band:
             return today - relativedelta(years=high + 1) + relativedelta(days=1), today - relativedelta(years=low)
     return None
+
+
+def find(acting, typed, *, where, today, area=None, age=None, only_open=False):
+    """The search with the page's and the API's filters: area, age band, open work only."""
+    return search.find_young_people(acting, typed, where=where, area=area or None,
+                                    born_between=born_between(age, today) if age else None,
+                                    extra=open_work(acting) if only_open else None)
 
 
 def open_work(acting) -> Q:

@@ -8,10 +8,11 @@ from core import clock
 from core.filtering import FilterForm
 from partners import access
 from partners.models import Area
-from referrals import search, terms
+from referrals import terms
 from reporting.rules import AGE_BANDS
 
-from .search import born_between, open_work, summaries
+from . import search as people_search
+from .search import summaries
 
 # Pages that link to a search prefilled, so the audit says where a search began.
 WHERE = {"triage": "triage"}
@@ -35,10 +36,8 @@ def find(request):
         data = form.cleaned_data
         typed = terms.parse(data["q"], today=today)
         if not typed.is_empty:
-            result = search.find_young_people(
-                acting, typed, where=WHERE.get(request.GET.get("from"), "search"), area=data["area"] or None,
-                born_between=born_between(data["age"], today) if data["age"] else None,
-                extra=open_work(acting) if data["open"] else None)
+            result = people_search.find(acting, typed, where=WHERE.get(request.GET.get("from"), "search"), today=today,
+                                        area=data["area"], age=data["age"], only_open=data["open"])
     work = summaries(acting, [f.person for f in result]) if result else {}
     return render(request, "web/search.html", {
         "form": form, "result": result, "typed": typed, "today": today,
