@@ -1,4 +1,5 @@
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from partners.models import Area, Membership, Organisation, OrganisationKind, Role, User
@@ -8,10 +9,12 @@ _HASH = {}
 
 
 def _password_hash():
-    # Hash once per run: Argon2 is deliberately slow, and tests make many users.
-    if "h" not in _HASH:
-        _HASH["h"] = make_password(TEST_PASSWORD)
-    return _HASH["h"]
+    # Hash once per run and hasher: Argon2 is deliberately slow, and tests make many users. Browser tests
+    # allow only MD5, so a hash kept from an earlier Argon2 test would not verify there.
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _HASH:
+        _HASH[hasher] = make_password(TEST_PASSWORD)
+    return _HASH[hasher]
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
