@@ -44,11 +44,14 @@ from outcomes.models import (
 )
 from partners.models import Membership, Organisation, User
 from partners.models import OrganisationKind as K
+from referrals import matching
 from referrals import rules as referral_rules
 from referrals.models import (
     Allocation,
     Concern,
     InfoRequest,
+    NameKey,
+    NameWord,
     PossibleMatch,
     Referral,
     ReferralConcern,
@@ -96,7 +99,7 @@ DESCRIPTIONS = {
 
 # Their secondary indexes are dropped before the load and rebuilt, exactly as they were, after it.
 BIG_TABLES = [
-    YoungPerson, Referral, ReferralConcern, ReferralEvent, Allocation, GroupObjectPermission, DiversionCase, Condition,
+    YoungPerson, NameKey, Referral, ReferralConcern, ReferralEvent, Allocation, GroupObjectPermission, DiversionCase, Condition,
     Intervention, Session,
 ]
 
@@ -227,6 +230,7 @@ class Loader:
             ("partners_membership", self.memberships),
             ("outcomes_programme", self.programmes),
             ("referrals_youngperson", self.young_people),
+            ("referrals_namekey + nameword", self.name_keys),
             ("referrals_referral", self.referrals),
             ("referrals_referralconcern", self.concerns),
             ("referrals_allocation", self.allocations),
@@ -339,6 +343,26 @@ class Loader:
             "upn": yp_upn(v), "nhs_number": yp_nhs_number(v),
             "created_at": f"%(start)s + make_interval(secs => {u(14)} * %(span_secs)s)",
         }, "FROM generate_series(1, %(n_yp)s) AS i")
+
+    def name_keys(self):
+        """The words each young person is found by (referrals/search.py). The portal's matcher folds the few
+        distinct names (the word lists), and SQL gives each person the words of their names, as index_names would."""
+        names = list(YoungPerson.objects.values_list("given_name", "family_name", "preferred_name").distinct())
+        keyed = [(*name, word) for name in names for word in matching.words(*name)]
+        self._execute("CREATE TEMPORARY TABLE bench_name_words (given_name text, family_name text, "
+                      "preferred_name text, word text)")
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy("COPY bench_name_words FROM STDIN") as copy:
+                for row in keyed:
+                    copy.write_row(row)
+        rows = self._execute(f"""
+            INSERT INTO {NameKey._meta.db_table} (young_person_id, word)
+            SELECT p.id, w.word FROM {YoungPerson._meta.db_table} AS p JOIN bench_name_words AS w
+              ON w.given_name = p.given_name AND w.family_name = p.family_name AND w.preferred_name = p.preferred_name""")
+        self._execute("DROP TABLE bench_name_words")
+        distinct = sorted({row[-1] for row in keyed})
+        self.copy(NameWord, ["word", "metaphone", "nysiis"], [(w, *matching.sounds(w)) for w in distinct])
+        return rows
 
     def referrals(self):
         s = self.scale

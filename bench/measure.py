@@ -396,7 +396,7 @@ def counts():
     return out
 
 
-def run_all(scale, loaded, *, env):
+def run_all(scale, loaded, *, env, only=None):
     region = loaded.region
     people = People(region)
     results = {
@@ -404,7 +404,13 @@ def run_all(scale, loaded, *, env):
         "load": {"seconds": loaded.seconds, "tables": loaded.timings, "cohorts": loaded.cohorts or "loaded"},
         "counts": counts(), "settings": {"CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"], "DEBUG": settings.DEBUG},
     }
+    from . import search  # here: it measures with this module's Pages
+
+    if only == "search":
+        results["measurements"] = search.run(scale, people, region)
+        return results
     measurements = pages(scale, people, region)
+    measurements.update(search.run(scale, people, region))
     measurements["access_vs_guardian"] = access_vs_guardian(scale, people)
     sessions = []
     for user in people.triagers(0, 4):

@@ -15,6 +15,10 @@ TARGETS = {
     "young_person_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "caseload_yos_birmingham": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "figures_year": ("p95_ms", "<", 1500, "p95 < 1.5 s"),
+    "search_triager": ("p95_ms", "<", 100, "p95 < 100 ms"),
+    "search_partner": ("p95_ms", "<", 100, "p95 < 100 ms"),
+    "search_ilike_triager": (None, None, None, "a ratio, none set"),
+    "search_ilike_partner": (None, None, None, "a ratio, none set"),
     "compliance_sweep": ("cases_per_second", ">=", 20000, "≥ 20,000 cases/s"),
     "deadline_job": (None, None, None, "none set"),
     "take_next": ("double_claims", "==", 0, "0 double claims"),
@@ -30,6 +34,10 @@ LABELS = {
     "young_person_page": "A young person's page",
     "caseload_yos_birmingham": "Caseload, YOS Birmingham",
     "figures_year": "Figures page, last 12 months",
+    "search_triager": "Find a young person by name: search page, VRU triager",
+    "search_partner": "Find a young person by name: search page, YOS Birmingham",
+    "search_ilike_triager": "Search against ILIKE '%name%', same scope: VRU triager",
+    "search_ilike_partner": "Search against ILIKE '%name%', same scope: YOS Birmingham",
     "compliance_sweep": "Daily compliance sweep",
     "deadline_job": "Return-to-police deadline job",
     "take_next": "Take next: 8 threads at once",
@@ -76,6 +84,11 @@ def _result(key, r):
     if key == "access_vs_guardian":
         return (f"ours {_ms(r['ours_p50_ms'])} ms, guardian {_ms(r['guardian_p50_ms'])} ms: {r['ratio']} times "
                 f"({r['visible_referrals']:,} referrals)"), f"{r['ours_queries']} / {r['guardian_queries']}"
+    if key.startswith("search_ilike_"):
+        return (f"ours p50 {_ms(r['ours_p50_ms'])} · p95 {_ms(r['ours_p95_ms'])} ms, ILIKE p50 {_ms(r['ilike_p50_ms'])} · "
+                f"p95 {_ms(r['ilike_p95_ms'])} ms: {r['ratio']} times at p50, {r['ratio_p95']} at p95 "
+                f"({r['searches']} searches; found {r['ours_found_per_search']} against {r['ilike_found_per_search']} "
+                "a search)"), "—"
     if key.startswith("load_"):
         return (f"{r['rps']:,} requests/s, p99 {_ms(r['p99_ms'])} ms, {r['errors']} errors "
                 f"({r['connections']} connections, {r['seconds']} s, {r['tool']})"), "—"

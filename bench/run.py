@@ -39,6 +39,9 @@ def parse(argv):
     parser.add_argument("--scale", choices=["small", "large"], default="large")
     parser.add_argument("--database", help="the bench database's name (default vrp_bench_<scale>)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where latest.json and latest.md go")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the bench database as a previous run left it, without loading it again")
+    parser.add_argument("--only", choices=["search"], help="only these measurements (with --reuse, to iterate)")
     return parser.parse_args(argv)
 
 
@@ -70,7 +73,8 @@ def main(argv=None):
     name = args.database or f"vrp_bench_{scale.name}"
     database_url = with_database(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), name)
     started = time.perf_counter()
-    recreate(database_url, name)
+    if not args.reuse:
+        recreate(database_url, name)
     env = environment(database_url)
     os.environ.update(env)  # before Django reads its settings
 
@@ -85,11 +89,18 @@ def main(argv=None):
     logger.info("migrated %s in %.1f s", name, migrate_seconds)
 
     from . import measure, report
-    from .load import Loader
+    from .load import Loaded, Loader
 
-    loaded = Loader(scale).run()
-    logger.info("loaded %s scale in %.1f s", scale.name, loaded.seconds)
-    results = measure.run_all(scale, loaded, env=env)
+    if args.reuse:
+        from django.utils import timezone
+
+        from . import plan
+
+        loaded = Loaded(region=plan.region(scale), now=timezone.now(), cohorts="as a previous run loaded them")
+    else:
+        loaded = Loader(scale).run()
+        logger.info("loaded %s scale in %.1f s", scale.name, loaded.seconds)
+    results = measure.run_all(scale, loaded, env=env, only=args.only)
     results["database"] = name
     results["migrate_seconds"] = round(migrate_seconds, 2)
     results["total_seconds"] = round(time.perf_counter() - started, 1)

@@ -8,18 +8,20 @@ Names are matched by referrals/matching.py (the duplicate check's matcher): a ty
 dictionary of words (NameWord): the word itself or its start, its sounds (Metaphone, NYSIIS), and on PostgreSQL
 its trigrams (pg_trgm, `word % 'term'`, GIN index); NameKey then says who has the words found. The demo's SQLite
 has no trigrams: words, starts and sounds only. Dates of birth, references, postcodes and identifiers are exact
-lookups on indexed columns. A search is three queries, whatever it finds: the people
-named exactly, the people named alike (the dictionary of words, NameWord, asked inside it) and the audit row.
+lookups on indexed columns. A search is three queries, whatever it finds: the dictionary's words like those typed,
+the people with them (those named exactly first) and the audit row.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 
 from partners import access, audit
 
@@ -30,6 +32,7 @@ from .terms import Terms
 # How many people are read to rank: enough that the closest are among them, whatever the region's size.
 CANDIDATES = 200
 RESULTS = 25
+ORDER = ("family_name", "given_name", "date_of_birth", "pk")
 
 # Lookups that other apps add for the identifiers they own (outcomes: a crime reference). Each takes the typed
 # value and answers a Q on YoungPerson, so this app need not import theirs.
@@ -95,14 +98,8 @@ def forget_names(people_ids) -> int:
 # --- The search ------------------------------------------------------------------------------------------------
 
 
-def _word_condition(word: str, *, alike: bool) -> Q:
-    """Which NameKey rows a typed word finds: its own, or, alike, those of the dictionary's words like it."""
-    if not alike:
-        return Q(word=word)
-    return Q(word__in=NameWord.objects.filter(_alike(word)).values("word"))
-
-
 def _alike(word: str) -> Q:
+    """The dictionary's words that may be like a typed word: its start, its sounds and (PostgreSQL) its trigrams."""
     metaphone, nysiis = matching.sounds(word)
     condition = Q(word__startswith=word)
     if metaphone:
@@ -114,11 +111,23 @@ def _alike(word: str) -> Q:
     return condition
 
 
-def _named(queryset, words: list[str], *, alike: bool):
-    for word in words:
-        queryset = queryset.filter(pk__in=NameKey.objects.filter(_word_condition(word, alike=alike))
-                                   .values("young_person_id"))
-    return queryset
+def _dictionary(typed: list[str]) -> dict[str, list[str]]:
+    """For each typed word, the known words like it (the matcher decides): one query to the dictionary."""
+    condition = functools.reduce(operator.or_, (_alike(w) for w in typed))
+    known = list(NameWord.objects.filter(condition).values_list("word", flat=True))
+    return {term: [w for w in known if matching.likeness(term, w)] for term in typed}
+
+
+def _named(queryset, alike: dict[str, list[str]]):
+    """The people with a word like each typed word; those named exactly first (among thousands named alike, the
+    exact are not lost), then by name."""
+    def has(**word):
+        return Exists(NameKey.objects.filter(young_person_id=OuterRef("pk"), **word))
+
+    for words in alike.values():
+        queryset = queryset.filter(has(word__in=words))
+    exact = functools.reduce(operator.add, (Case(When(has(word=term), then=1), default=0) for term in alike))
+    return queryset.annotate(exact=exact).order_by("-exact", *ORDER)
 
 
 def _identified(terms: Terms, *, area=None, born_between: tuple[date, date] | None = None, extra: Q | None = None):
@@ -169,16 +178,12 @@ def find_young_people(acting, terms: Terms, *, where: str, area=None, born_betwe
     if terms.is_empty:
         return result
     base = access.visible(acting, _identified(terms, area=area, born_between=born_between, extra=extra))
-    order = ("family_name", "given_name", "date_of_birth", "pk")
-    people = {}
     if terms.words:
-        # The people named exactly first, then the rest: so among thousands named alike, the exact are not lost.
-        for alike in (False, True):
-            for person in _named(base, terms.words, alike=alike).order_by(*order)[:CANDIDATES + 1]:
-                people.setdefault(person.pk, person)
+        alike = _dictionary(terms.words)
+        people = list(_named(base, alike)[:CANDIDATES]) if all(alike.values()) else []
     else:
-        people = {p.pk: p for p in base.order_by(*order)[:CANDIDATES + 1]}
-    ranked = [f for f in (_rank(p, terms) for p in people.values()) if f is not None]
+        people = list(base.order_by(*ORDER)[:CANDIDATES])
+    ranked = [f for f in (_rank(p, terms) for p in people) if f is not None]
     ranked.sort(key=lambda f: (-f.score, f.person.family_name, f.person.given_name, f.person.pk))
     result.found, result.more = ranked[:limit], len(ranked) > limit
     audit.record(acting, audit.AuditAction.SEARCH, None, detail={

@@ -17,7 +17,7 @@ from bench import report
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["triage_queue", "my_referrals", "triage_page", "api_referrals_partner", "young_person_page",
-         "caseload_yos_birmingham", "figures_year"]
+         "caseload_yos_birmingham", "figures_year", "search_triager", "search_partner"]
 
 
 def _figures_built():
@@ -62,6 +62,10 @@ def test_small_scale_runs_end_to_end_and_reports_every_measurement(tmp_path):
     assert m["take_next"]["claims"] > 0 and m["take_next"]["double_claims"] == 0, m["take_next"]
     assert m["take_next"]["claim_events"] == m["take_next"]["claims"]
     assert m["access_vs_guardian"]["visible_referrals"] > 0 and _number(m["access_vs_guardian"]["ratio"])
+    for key in ("search_ilike_triager", "search_ilike_partner"):
+        # Both sides searched the same names in the same scope; ours found the misspelt too, ILIKE could not.
+        assert all(_number(m[key][k]) for k in ("ours_p95_ms", "ilike_p95_ms", "ratio")), m[key]
+        assert m[key]["ours_found_per_search"] > m[key]["ilike_found_per_search"] > 0, m[key]
     for key in ("load_api", "load_queue"):
         assert m[key]["requests"] > 0 and _number(m[key]["rps"]) and _number(m[key]["p99_ms"]), m[key]
         assert m[key]["errors"] == 0, m[key]
