@@ -2,7 +2,7 @@
 the naive peer, ILIKE '%word%' on the young people's names with the same scope, as a ratio.
 
 The names searched are those of people the searcher may see, spread over the table: half typed as recorded,
-half with the family name misspelt (two letters swapped), as a hurried person types. ILIKE finds none of the
+half with a letter of the family name left out, as a hurried person types. ILIKE finds none of the
 misspelt; it is timed all the same, since its cost does not depend on what it finds.
 """
 
@@ -28,7 +28,8 @@ logger = logging.getLogger("bench")
 
 
 def _misspelt(name):
-    return name[:-3] + name[-2] + name[-3] + name[-1] if len(name) > 4 else name
+    # A letter left out near the end: a typo the matcher must forgive (spelt alike), ILIKE cannot.
+    return name[:-2] + name[-1] if len(name) > 4 else name
 
 
 def names(acting, count=SUBJECTS):
