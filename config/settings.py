@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "referrals",
     "outcomes",
     "cohorts",
+    "documents",
     "reporting",
     "notifications",
     "jobs",
@@ -217,6 +218,19 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents are never public media: only documents/views.py reads them, after asking the access policy.
+    # DOCUMENTS_S3_BUCKET set: S3-compatible object storage through django-storages (private, no public URL).
+    "documents": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env.str("DOCUMENTS_S3_BUCKET"),
+        "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("DOCUMENTS_S3_REGION", default=None),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+        "object_parameters": {"ServerSideEncryption": "AES256"},
+    }} if env.str("DOCUMENTS_S3_BUCKET", default="") else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("DOCUMENTS_DIR", default=str(VAR_DIR / "documents")), "base_url": None,
+                    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -224,6 +238,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploads: the largest document accepted, and ClamAV's daemon, by its socket ("unix:///run/clamav/clamd.ctl",
+# Debian's) or "tcp://host:3310". A scanner that cannot be reached holds an upload until the job scans it.
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=20 * 1024 * 1024)
+CLAMD_URL = env.str("CLAMD_URL", default="unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=30)
+# Django keeps an upload in memory up to this size, then in a temporary file (the proxy in front limits a
+# request's body too: see the README).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -281,6 +304,7 @@ JOB_SCHEDULE = {
     "retention": crontab(minute=30, hour=2, day_of_week="sun"),
     "prune_idempotency_keys": crontab(minute=45, hour=2, day_of_week="sun"),
     "token_expiry": crontab(minute=0, hour=7),
+    "scan_held_documents": crontab(minute="*/5"),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

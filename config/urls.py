@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("reporting.urls")),
     path("", include("cohorts.urls")),
+    path("", include("documents.urls")),
     path("", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

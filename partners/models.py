@@ -142,6 +142,8 @@ class AuditAction(models.TextChoices):
     PRINT = "print", "Printed"
     # A search for young people (referrals/search.py): its terms and how many were found.
     SEARCH = "search", "Searched"
+    # A document's file was downloaded (documents/views.py).
+    DOWNLOAD = "download", "Downloaded"
 
 
 class AuditEvent(models.Model):

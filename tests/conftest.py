@@ -36,6 +36,35 @@ def _force_login_leaves_two_factors(monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", force_login_with_factor)
 
 
+@pytest.fixture(autouse=True)
+def _documents_kept_apart(settings, tmp_path_factory):
+    """Documents go to a directory of this test's own; the scanner is none until a test asks for `clamd`, so an
+    upload elsewhere is held for scanning, never passed unscanned."""
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("documents")), "base_url": None}}}
+    settings.CLAMD_URL = f"unix://{tmp_path_factory.getbasetemp()}/no-clamd.sock"
+    settings.CLAMD_TIMEOUT_SECONDS = 5
+
+
+@pytest.fixture(scope="session")
+def clamd_daemon(tmp_path_factory):
+    """One real clamd per test process (tests/documents/clamd.py), started when first needed."""
+    from tests.documents.clamd import shared
+
+    return shared(lambda: tmp_path_factory.mktemp("clamd"))
+
+
+@pytest.fixture
+def clamd(clamd_daemon, settings):
+    """Uploads are scanned by the real clamd; a test that stops it gets it started again afterwards."""
+    settings.CLAMD_URL = clamd_daemon.url
+    yield clamd_daemon
+    if not clamd_daemon.answers():
+        clamd_daemon.stop()
+        clamd_daemon.start()
+
+
 @pytest.fixture
 def vru(db):
     return OrganisationFactory(name="Test VRU", kind=K.VRU, area="")

@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import transaction
 from django.db.models import Case, When
 
+from documents.models import Document
 from jobs import registry
 from notifications.models import Notification, OutboxMessage
 from notifications.services import notify
@@ -210,7 +211,28 @@ def token_expiry():
     return now
 
 
+def scan_held_documents():
+    """Two documents held while the scanner was away, one clean and one carrying the EICAR test file; clamd is back."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as document_services
+    from tests.documents import clamd
+
+    referral = _submitted("documents", 1, at(2026, 11, 2, 9, 0))[0]
+    for name, body in (("plan.txt", b"A plan in plain words."), ("notes.txt", b"Words. " + clamd.EICAR)):
+        document_services.add_document(acting_for(referral.created_by), referral, title=name, kind="plan",
+                                       uploaded=SimpleUploadedFile(name, body), now=at(2026, 11, 2, 11, 0))
+    # The test's own settings fixture puts this back afterwards.
+    settings.CLAMD_URL = clamd.shared(lambda: Path(tempfile.mkdtemp(prefix="clamd-"))).url
+    return at(2026, 11, 2, 11, 5)
+
+
 SCENARIOS = {
+    "scan_held_documents": scan_held_documents,
     "token_expiry": token_expiry,
     "send_outbox": send_outbox,
     "lapse_claims": lapse_claims,
@@ -262,6 +284,7 @@ def effects():
         "audit": _rows(AuditEvent.objects, "actor_id", "action", "object_type", "object_id", "detail"),
         "idempotency_keys": _rows(IdempotencyKey.objects, "key", "created_at"),
         "api_tokens": _rows(ApiToken.objects, "name", "expiry_warned_at", "expiry_recorded_at"),
+        "documents": _rows(Document.objects, "title", "scan", "scanned_at", "scan_result"),
     }
 
 

@@ -41,11 +41,15 @@ referrals.hand_back            -/-      -/-     -/-         Y/-        Y/-      
 referrals.correct_event        -/-      Y/-     Y/-         -/-        -/-         -/-            -/-
 referrals.delete_draft         Y/-      -/-     -/-         -/-        -/-         -/-            -/-
 jobs.run_now                   -/-      -/-     -/-         -/-        -/-         -/-            -/-
+documents.add                  Y/-      Y/Y     Y/Y         Y/-        Y/-         -/-            -/-
+documents.amend                Y/-      Y/-     Y/-         Y/-        Y/-         -/-            -/-
 """
 # run_now: the VRU's administrators only (no persona here; test_actions checks them), whatever the job.
 # see_rag: any role of the organisation a referral is live with (the VRU always). make_token_for, other: the rule
 # lets an administrator choose a person; the service then refuses one who is not of the organisation (400).
 # decide: the VRU person holding the claim, whichever school referred ("other" is another school's referral).
+# documents.add (a referral here; interventions, cases and cohort members in tests/documents): its referrer,
+# the VRU's triage for any referral, the partner it is live with. amend: the note's own organisation only.
 # reset_factors, other: the page finds the person among the administrator's own organisation's people, else 404.
 
 

@@ -67,3 +67,7 @@ MATRIX += rows_partners.ROWS
 from . import rows_signin  # noqa: E402
 
 MATRIX += rows_signin.ROWS
+
+from . import rows_documents  # noqa: E402
+
+MATRIX += rows_documents.ROWS

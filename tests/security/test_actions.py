@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from cohorts.models import PlanAction
+from documents.models import Note
 from jobs.registry import JOBS
 from outcomes import rules as case_rules
 from outcomes.models import DiversionCase, Intervention
@@ -43,6 +44,12 @@ def _referral_live_with(org):
     return referral
 
 
+def _own_referral(org):
+    referral = Referral(pk=1, referring_organisation_id=org.pk, status="submitted")
+    referral.live_allocations = [Allocation(organisation_id=org.pk)]
+    return referral
+
+
 RECORDS = {  # action: the record of `org`
     "outcomes.work_case": _case,
     "outcomes.record_missed_reason": _case,
@@ -65,6 +72,8 @@ RECORDS = {  # action: the record of `org`
     "referrals.hand_back": lambda org: _allocation_still_allocated(org),
     "referrals.correct_event": lambda org: ReferralEvent(pk=1, actor_id=COLLEAGUE, organisation_id=org.pk,
                                                          kind="decision"),
+    "documents.add": _own_referral,
+    "documents.amend": lambda org: Note(pk=1, organisation_id=org.pk, referral=_own_referral(org)),
     "referrals.delete_draft": lambda org: Referral(pk=1, referring_organisation_id=org.pk, status="draft",
                                                    created_by_id=PERSON),
 }

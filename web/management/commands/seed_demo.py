@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from cohorts.demo import seed_cohorts
+        from documents.demo import seed_notes
         from outcomes.demo import seed_outcomes
         from referrals.demo import seed_referrals
         from reporting.demo import seed_history, seed_population
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             made = seed_referrals(orgs, users)
             cases, interventions = seed_outcomes(orgs, users)
             cohorts = seed_cohorts(orgs, users)
+            notes = seed_notes(users)
             # After the scripted referrals and cases: they seed only into an empty table.
             history = seed_history(orgs, users)
             seed_population()
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Added {cases} diversion cases and {interventions} interventions.")
         if cohorts:
             self.stdout.write(f"Added {cohorts} cohorts with members, reviews and plans.")
+        if notes:
+            self.stdout.write(f"Added {notes} case notes.")
         if history:
             self.stdout.write("Added 18 months of history for the figures: {referrals} referrals, {cases} cases, "
                               "{interventions} interventions.".format(**history))
