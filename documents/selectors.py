@@ -1,7 +1,8 @@
 """Reading documents and notes, through the access policy: a list per record (one query each), one to download."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from core import clock
 from partners import access
 
 from .models import PARENT_FIELD, Document, Note, Scan
@@ -50,3 +51,24 @@ def held_count():
 
 def _field(parent):
     return PARENT_FIELD[parent._meta.label_lower]
+
+
+def young_person_entries(acting, ids):
+    """The notes and documents this person may see on any record of these young people (one and those merged into
+    them), as entries of the young person's chronology (outcomes.selectors.young_person_timeline's shape)."""
+    of_person = (Q(referral__young_person_id__in=ids) | Q(intervention__young_person_id__in=ids)
+                 | Q(case__young_person_id__in=ids))
+    entries = []
+    notes = access.visible(acting, Note.objects.filter(of_person)).select_related("written_by", "organisation")
+    for note in notes.order_by("written_at", "id"):
+        by = f"{note.written_by.full_name}, {note.organisation.name}"
+        title = f"Note amended by {by}: {note.reason}" if note.amends_id else f"Note by {by}"
+        entries.append({"on": clock.today(note.written_at), "kind": "note", "obj": note, "title": title,
+                        "detail": note.text})
+    documents = access.visible(acting, Document.objects.filter(of_person | Q(membership__young_person_id__in=ids)))
+    for document in documents.select_related("organisation").order_by("added_at", "id"):
+        verb = "New version of" if document.replaces_id else "Document added:"
+        entries.append({"on": clock.today(document.added_at), "kind": "document", "obj": document,
+                        "title": f"{verb} {document.title} ({document.get_kind_display().lower()}, "
+                                 f"{document.organisation.name})", "detail": ""})
+    return entries

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import selectors as cohort_selectors
+from documents import selectors as document_selectors
 from outcomes import selectors as outcome_selectors
 from partners import access, printing
 from referrals import selectors
+from referrals.models import YoungPerson
 
 from .home import home_sections
 
@@ -21,10 +23,19 @@ def home(request):
     return render(request, "partners/home.html", {"sections": sections})
 
 
+def _chronology(acting, person):
+    """What the apps recorded of the young person, oldest first: referrals, cases, interventions, and the notes
+    and documents on them."""
+    entries = outcome_selectors.young_person_timeline(acting, person)
+    ids = [person.pk, *YoungPerson.objects.filter(merged_into=person).values_list("pk", flat=True)]
+    extra = document_selectors.young_person_entries(acting, ids)
+    return sorted(entries + extra, key=lambda e: (e["on"], e["kind"] in ("note", "document")))
+
+
 def _young_person_context(request, person):
     return {
         "person": person, "referrals": selectors.young_person_referrals(request.acting, person),
-        "timeline": outcome_selectors.young_person_timeline(request.acting, person),
+        "timeline": _chronology(request.acting, person),
         "case_links": access.can(request.acting, "view_cases"),
         "cohort_memberships": cohort_selectors.memberships_of(request.acting, person),
         "cohort_links": access.can(request.acting, "view_cohorts"),

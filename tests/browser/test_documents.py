@@ -5,17 +5,23 @@ Then a case note is written, amended, and its original stays beside the amendmen
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
+
+from partners.access import acting_for
+from partners.models import Organisation, User
+from referrals import services
+from referrals.models import Referral
 
 from .conftest import assert_accessible
 from .test_referrals import (
-    PASSWORD,
     SCHOOL_LEAD,
     TRIAGER,
     YOS_CASEWORKER,
     assert_accessible_with_conditional_radios,
     fill_young_person,
     start_a_referral,
+    submit_through_services,
     success_banner,
     switch_user,
 )
@@ -107,18 +113,9 @@ def test_a_school_attaches_a_chronology_the_vru_sees_it_and_the_partner_download
 
 
 def test_a_partner_writes_a_note_on_its_allocation_and_amends_it(page, demo_users, clamd):
-    from tests.browser.test_referrals import submit_through_services
-
-    from partners.access import acting_for
-    from partners.models import Organisation, User
-    from referrals import services
-    from referrals.models import Referral
-
     reference = submit_through_services(SCHOOL_LEAD)
     referral = Referral.objects.get(reference=reference)
     triager = acting_for(User.objects.get(email=TRIAGER))
-    from django.utils import timezone
-
     services.claim(triager, referral, now=timezone.now())
     services.decide(triager, referral, decision="allocate", rag="amber", programme="Mentoring", now=timezone.now(),
                     organisation=Organisation.objects.get(name="YOS Birmingham"))
