@@ -68,7 +68,8 @@ class Document(models.Model):
     # of nobody elsewhere (the referrer cannot see an intervention, a case or a cohort): null there.
     shared_with_referrer = models.BooleanField(null=True)
     # The earlier version this one replaces; the first version has none.
-    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+    # RESTRICT, not PROTECT: retention deletes a whole chain of versions at once.
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.RESTRICT,
                                     related_name="replaced_by")
     file = models.FileField(storage=documents_storage, upload_to=stored_name, max_length=200)
     original_name = models.CharField(max_length=255)

@@ -26,6 +26,7 @@ RETENTION_BLANKS = {
     "outcomes.Assessment": ("correction_reason",),
     "outcomes.CaseEvent": ("summary", "detail"),
     "outcomes.PoliceOutcome": ("notes",),
+    "documents.Note": ("text", "reason"),
 }
 
 # The application may run this as the owner (SECURITY DEFINER); nobody else may.
