@@ -1,6 +1,6 @@
 """Reading documents and notes, through the access policy: a list per record (one query each), one to download."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 
 from core import clock
 from partners import access
@@ -45,10 +45,6 @@ def notes_on(acting, parent):
             .order_by("written_at", "id"))
 
 
-def held_count():
-    return Document.objects.filter(scan=Scan.HELD).count()
-
-
 def _field(parent):
     return PARENT_FIELD[parent._meta.label_lower]
 
@@ -72,3 +68,10 @@ def young_person_entries(acting, ids):
                         "title": f"{verb} {document.title} ({document.get_kind_display().lower()}, "
                                  f"{document.organisation.name})", "detail": ""})
     return entries
+
+
+def storage_used() -> dict:
+    """What the documents storage holds, from the sizes recorded at upload (refused files are deleted): one query."""
+    kept = Document.objects.exclude(scan=Scan.REFUSED).aggregate(
+        files=Count("pk"), size=Sum("size"), held=Count("pk", filter=Q(scan=Scan.HELD)))
+    return {"files": kept["files"], "bytes": kept["size"] or 0, "held": kept["held"]}

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
+from documents import selectors as document_selectors
 from jobs import selectors
 from jobs.models import JobRun
 from jobs.registry import JOBS
@@ -17,7 +18,8 @@ from . import services_jobs
 @login_required
 def job_list(request):
     require_capability(request, "view_jobs")
-    return render(request, "jobs/list.html", {"jobs": selectors.job_overview(), "can_run": can(request, "run_jobs")})
+    return render(request, "jobs/list.html", {"jobs": selectors.job_overview(), "can_run": can(request, "run_jobs"),
+                                              "storage": document_selectors.storage_used()})
 
 
 @login_required

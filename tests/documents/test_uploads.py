@@ -184,3 +184,15 @@ def test_a_ten_megabyte_file_goes_up_and_comes_down_whole(clamd, work, referrer,
     assert document.size == len(body)
     downloaded = io.BytesIO(b"".join(client.get(reverse("document-download", args=[document.pk])).streaming_content))
     assert downloaded.getvalue() == body
+
+
+def test_the_jobs_page_shows_the_storage_documents_use_and_what_waits_for_the_scan(clamd, work, referrer,
+                                                                                   vru_manager, client):
+    add(referrer, work, pdf(body=PDF + b"0" * 2048))
+    clamd.stop()
+    add(referrer, work, pdf())
+    client.force_login(vru_manager)
+    page = client.get(reverse("jobs")).content.decode()
+    size = len(PDF) * 2 + 2048
+    assert f"{size / 1024:.1f}\xa0KB in 2 files" in page  # filesizeformat keeps the number with its unit
+    assert "Waiting for the virus scan</dt><dd class=\"govuk-summary-list__value\">1:" in page
