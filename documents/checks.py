@@ -36,6 +36,9 @@ def read(uploaded) -> Content:
         size += len(chunk)
     uploaded.seek(0)
     content_type = magic.from_buffer(head, mime=True) if head else "application/x-empty"
+    if content_type.startswith("text/") and b"\x00" in head:
+        # libmagic calls some truncated binaries text: text has no NUL bytes.
+        content_type = "application/octet-stream"
     return Content(content_type=content_type, size=size, sha256=digest.hexdigest())
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,12 @@ def test_an_executable_renamed_pdf_is_refused_by_its_content(clamd, work, referr
         "kind": "exclusion_letter"})
     assert "The selected file must be a PDF, an image" in response.content.decode()
     assert Document.objects.count() == 0 and stored_files() == []
+
+
+def test_binary_bytes_that_libmagic_would_call_text_are_refused(clamd, work, referrer):
+    with pytest.raises(ValidationError) as error:
+        add(referrer, work, SimpleUploadedFile("notes.txt", b"\x7fELF" + b"\x00" * 100))
+    assert error.value.message_dict["file"][0].startswith("The selected file must be a PDF")
 
 
 def test_a_file_over_the_limit_is_refused(clamd, work, referrer, client, settings):

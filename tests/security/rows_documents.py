@@ -13,6 +13,7 @@ from django.utils import timezone
 from documents.models import Document, Note
 
 from .matrix import Row, all_
+from .rows_api import API
 
 NOT_ON_IT = {"other_referrer": 404, "caseworker": 404, "decision_maker": 404}
 
@@ -45,6 +46,9 @@ ROWS = [
     Row("document-download", kwargs=_document, **all_(200, **NOT_ON_IT)),
     Row("document-replace", kwargs=_document, **all_(200, org_admin=403, **NOT_ON_IT)),
     Row("note-amend", kwargs=_note, **all_(403, referrer=200, **NOT_ON_IT)),
+    # The API: a list names its record in the query (none here: 400 for everyone); the file as the page's download.
+    Row("api-document-list", anonymous=API, **all_(400)),
+    Row("api-document-file", kwargs=_document, anonymous=API, **all_(200, **NOT_ON_IT)),
     Row("document-add", kwargs=lambda o: {"on": "cases", "pk": o.case.pk},
         **all_(404, triager=403, vru_manager=403, org_admin=403)),
     Row("note-add", kwargs=lambda o: {"on": "cases", "pk": o.case.pk},
