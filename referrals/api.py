@@ -270,6 +270,7 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(request=DecisionSerializer, responses={
         200: ReferralSerializer, 400: OpenApiResponse(description="Field errors, or a decision the status does not allow."),
         403: OpenApiResponse(description="Not claimed by the caller: claim it first (POST .../claim/)."),
+        409: OpenApiResponse(description="Someone else holds it now (the caller's claim lapsed and was taken)."),
     })
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
