@@ -108,3 +108,26 @@ def test_the_young_persons_page_and_the_referral_page_take_as_many_queries_with_
         services.amend_note(acting_for(triager), note(triager, referral, f"Note {n}.", shared=True), text="Amended.",
                             reason="Typo.", now=timezone.now())
     assert queries() == one
+
+
+def test_a_caseworker_adds_a_note_on_one_session_from_the_intervention_page(caseworker, decision_maker, yos, police,
+                                                                            client):
+    from outcomes import services as outcome_services
+    from tests.outcomes.factories import make_case
+
+    intervention = make_case(lead=yos, police=police, decision_maker=decision_maker).interventions.get()
+    session = outcome_services.record_session(acting_for(caseworker), intervention, held_on=intervention.started_on,
+                                              attendance="attended", now=timezone.now())
+    client.force_login(caseworker)
+    page = client.get(reverse("intervention-detail", args=[intervention.pk])).content.decode()
+    link = f"{reverse('note-add', args=['interventions', intervention.pk])}?session={session.pk}"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert f"Add a note on the session of {session.held_on:%-d %B %Y}" in form
+    response = client.post(link, {"text": "Engaged well; talked about the football trial.", "shared": "yes",
+                                  "session": session.pk})
+    assert response.status_code == 302
+    written = Note.objects.get()
+    assert (written.intervention, written.session) == (intervention, session)
+    page = client.get(reverse("intervention-detail", args=[intervention.pk])).content.decode()
+    assert f"Note on the session of {session.held_on:%-d %B %Y}" in page
