@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import ApiViewSet, NamedEnumField, created_status, idempotency_key, key_parameter
+from core.numbers import whole_number
 from partners import access
 from partners.api_auth import TokenScope
 
@@ -117,7 +118,8 @@ class DocumentViewSet(mixins.ListModelMixin, ApiViewSet):
 def _whole(value, name):
     if value in (None, ""):
         return None
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise ValidationError({name: ["Give the record's id, a whole number"]})
-    return int(value)
+    return number
 

@@ -69,3 +69,10 @@ def test_the_schema_describes_the_upload_and_the_download(client, triager):
     upload_body = schema["paths"]["/api/v1/documents/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload_body
     assert "application/octet-stream" in schema["paths"]["/api/v1/documents/{id}/file/"]["get"]["responses"]["200"]["content"]
+
+
+def test_a_record_id_that_is_no_whole_number_is_a_400_with_its_field(caseworker):
+    api = token_client(caseworker)
+    for odd in ("²", "٣", "1" * 40, "-1", "x"):
+        response = api.get(reverse("api-document-list"), {"referral": odd})
+        assert response.status_code == 400 and response.json() == {"referral": ["Give the record's id, a whole number"]}
