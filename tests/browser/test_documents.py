@@ -1,6 +1,6 @@
 """Documents in a real browser, with a real clamd: a school attaches a chronology at submission, the VRU sees it on
 the triage page, the partner it is allocated to downloads it, another organisation's user gets 404 for its URL.
-Then a case note is written, amended, and its original stays beside the amendment."""
+Then a case note is written, amended, and its original stays beside the amendment, in the referral's timeline."""
 
 import re
 
@@ -132,7 +132,7 @@ def test_a_partner_writes_a_note_on_its_allocation_and_amends_it(page, demo_user
     assert_accessible(page)
     page.get_by_role("button", name="Add the note").click()
     expect(success_banner(page)).to_contain_text("The note was added.")
-    notes = page.get_by_test_id("notes")
+    notes = page.get_by_test_id("note")  # in the referral's timeline, among what else happened
     expect(notes).to_contain_text("Met the young person at school on Tuesday.")
     expect(notes).to_contain_text("Not shared")
 
@@ -150,4 +150,5 @@ def test_a_partner_writes_a_note_on_its_allocation_and_amends_it(page, demo_user
     # The school sees neither: the note was not shared.
     switch_user(page, SCHOOL_LEAD)
     page.goto(f"/referrals/{referral.pk}/")
-    expect(page.get_by_test_id("notes")).to_contain_text("No case notes.")
+    expect(page.get_by_test_id("timeline")).to_be_visible()
+    expect(page.get_by_test_id("note")).to_have_count(0)

@@ -131,3 +131,20 @@ def test_a_caseworker_adds_a_note_on_one_session_from_the_intervention_page(case
     assert (written.intervention, written.session) == (intervention, session)
     page = client.get(reverse("intervention-detail", args=[intervention.pk])).content.decode()
     assert f"Note on the session of {session.held_on:%-d %B %Y}" in page
+
+
+def test_notes_are_in_the_referrals_timeline_in_time_order_newest_first_for_the_referrer(referral, referrer, triager,
+                                                                                         client):
+    from datetime import timedelta
+
+    later = timezone.now() + timedelta(minutes=5)
+    services.add_note(acting_for(triager), referral, text="Shared: allocated for mentoring.", shared=True, now=later)
+    client.force_login(triager)
+    page = client.get(reverse("triage-referral", args=[referral.pk])).content.decode()
+    timeline = page[page.index(">Timeline</h2>"):]
+    assert timeline.index("Submitted") < timeline.index("Claimed") < timeline.index("Shared: allocated")  # oldest first
+    client.force_login(referrer)
+    page = client.get(reverse("referral-detail", args=[referral.pk])).content.decode()
+    timeline = page[page.index('data-testid="timeline"'):]
+    assert timeline.index("Shared: allocated") < timeline.index("Submitted")  # the referrer's page: newest first
+    assert "Notes show in the timeline" in page
