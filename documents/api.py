@@ -2,7 +2,6 @@
 download its file. The same checks as the pages (documents/services.py): the record's scope (404 for another's),
 who may add, the file's type by its content, its size, the virus scan; a held file is listed, not downloadable."""
 
-from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,7 +19,7 @@ from partners.api_auth import TokenScope
 
 from . import rules, selectors, services
 from .models import Document, Kind, Scan
-from .views import ON
+from .views import ON, file_of
 
 # The query parameter that names the record, and the model it names.
 RECORDS = {"referral": "referrals", "intervention": "interventions", "case": "cases", "cohort_member": "cohort-members"}
@@ -104,15 +103,7 @@ class DocumentViewSet(mixins.ListModelMixin, ApiViewSet):
     def file(self, request, pk=None):
         """The file itself, as an attachment. 404 for a document the caller may not see, or one still being
         checked for viruses (or refused). Audited."""
-        document = selectors.document_for_download(self.acting, pk)
-        if not document.downloadable:
-            raise Http404("This document cannot be downloaded.")
-        services.record_download(self.acting, document)
-        response = FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                                filename=rules.download_name(document.original_name, document.content_type))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
+        return file_of(self.acting, pk)
 
 
 def _whole(value, name):

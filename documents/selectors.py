@@ -15,7 +15,8 @@ def documents_on(acting, parent):
     documents = list(access.visible(acting, Document.objects.filter(**{field: parent}))
                      .select_related("added_by", "organisation").order_by("added_at", "id"))
     by_id = {d.pk: d for d in documents}
-    latest = [d for d in documents if not any(o.replaces_id == d.pk for o in documents)]
+    replaced = {d.replaces_id for d in documents}
+    latest = [d for d in documents if d.pk not in replaced]
     for document in latest:
         chain, older = [], by_id.get(document.replaces_id)
         while older is not None:

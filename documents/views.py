@@ -116,9 +116,9 @@ def replace_document(request, pk):
         "heading": f"Add a new version of “{document.title}”"})
 
 
-@login_required
-def download(request, pk):
-    acting = access.as_acting(request)
+def file_of(acting, pk):
+    """The one way to a document's file, for the page and the API: seen (else 404), clean (else 404), audited,
+    an attachment the browser may not sniff or keep."""
     document = selectors.document_for_download(acting, pk)
     if not document.downloadable:
         raise Http404("This document cannot be downloaded.")
@@ -129,6 +129,11 @@ def download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def download(request, pk):
+    return file_of(access.as_acting(request), pk)
 
 
 # --- Case notes ---------------------------------------------------------------------------------------------
