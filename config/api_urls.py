@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from cohorts.api import CohortMemberViewSet, CohortViewSet, PlanActionViewSet
-from documents.api import DocumentViewSet
+from documents.api import DocumentViewSet, NoteViewSet
 from outcomes.api import (
     AssessmentViewSet,
     ConditionViewSet,
@@ -52,6 +52,7 @@ router.register("cohorts", CohortViewSet, basename="api-cohort")
 router.register("cohort-members", CohortMemberViewSet, basename="api-cohort-member")
 router.register("plan-actions", PlanActionViewSet, basename="api-plan-action")
 router.register("documents", DocumentViewSet, basename="api-document")
+router.register("notes", NoteViewSet, basename="api-note")
 
 urlpatterns = [
     path("api/v1/search/young-people/", SearchView.as_view(), name="api-search-list"),

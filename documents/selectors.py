@@ -46,6 +46,12 @@ def notes_on(acting, parent):
             .order_by("written_at", "id"))
 
 
+def note_with_amendments(note):
+    """One original note with its amendments, as notes_on gives them (the caller has already been let see it)."""
+    note.amended = list(note.amendments.select_related("written_by", "organisation").order_by("written_at", "id"))
+    return note
+
+
 def _field(parent):
     return PARENT_FIELD[parent._meta.label_lower]
 

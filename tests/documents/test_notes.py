@@ -148,3 +148,16 @@ def test_notes_are_in_the_referrals_timeline_in_time_order_newest_first_for_the_
     timeline = page[page.index('data-testid="timeline"'):]
     assert timeline.index("Shared: allocated") < timeline.index("Submitted")  # the referrer's page: newest first
     assert "Notes show in the timeline" in page
+
+
+def test_the_printed_referral_and_young_person_carry_the_notes_the_reader_may_read(referral, referrer, triager,
+                                                                                   client):
+    note(triager, referral, "VRU only: spoke to the school nurse.", shared=False)
+    note(triager, referral, "Shared: the family agreed to a visit.", shared=True)
+    client.force_login(triager)
+    for name, pk in (("referral-print", referral.pk), ("young-person-print", referral.young_person_id)):
+        page = client.get(reverse(name, args=[pk])).content.decode()
+        assert "VRU only: spoke to the school nurse." in page and "the family agreed to a visit" in page, name
+    client.force_login(referrer)
+    page = client.get(reverse("referral-print", args=[referral.pk])).content.decode()
+    assert "the family agreed to a visit" in page and "school nurse" not in page

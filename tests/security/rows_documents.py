@@ -49,6 +49,9 @@ ROWS = [
     # The API: a list names its record in the query (none here: 400 for everyone); the file as the page's download.
     Row("api-document-list", anonymous=API, **all_(400)),
     Row("api-document-file", kwargs=_document, anonymous=API, **all_(200, **NOT_ON_IT)),
+    # Notes: the list names its record too; amending is a POST (its access is in tests/documents/test_notes_api.py).
+    Row("api-note-list", anonymous=API, **all_(400)),
+    Row("api-note-amend", kwargs=_note, anonymous=API, **all_(405)),
     Row("document-add", kwargs=lambda o: {"on": "cases", "pk": o.case.pk},
         **all_(404, triager=403, vru_manager=403, org_admin=403)),
     Row("note-add", kwargs=lambda o: {"on": "cases", "pk": o.case.pk},
