@@ -1,6 +1,6 @@
 """Reading documents and notes, through the access policy: a list per record (one query each), one to download."""
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from core import clock
 from partners import access
@@ -37,13 +37,21 @@ def document_for_download(acting, pk):
 
 
 def notes_on(acting, parent):
-    """The notes on a record this person may read, oldest first, each original with its amendments."""
-    field = _field(parent)
-    notes = access.visible(acting, Note.objects.filter(**{field: parent}, amends__isnull=True))
-    amendments = Note.objects.select_related("written_by", "organisation").order_by("written_at", "id")
-    return (notes.select_related("written_by", "organisation", "session")
-            .prefetch_related(Prefetch("amendments", queryset=amendments, to_attr="amended"))
-            .order_by("written_at", "id"))
+    """The notes on a record this person may read, oldest first, each original with its amendments (`amended`).
+
+    One query, notes or none: an amendment is read by whoever reads its original (it keeps the original's
+    sharing, and only the writer's organisation amends), so both come in the same rows and are paired here.
+    """
+    rows = list(access.visible(acting, Note.objects.filter(**{_field(parent): parent}))
+                .select_related("written_by", "organisation", "session").order_by("written_at", "id"))
+    originals = [note for note in rows if note.amends_id is None]
+    by_pk = {note.pk: note for note in originals}
+    for note in originals:
+        note.amended = []
+    for note in rows:
+        if note.amends_id in by_pk:
+            by_pk[note.amends_id].amended.append(note)
+    return originals
 
 
 def note_with_amendments(note):

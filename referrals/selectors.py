@@ -145,23 +145,18 @@ def timeline(acting, referral):
     return events.order_by("at", "id")
 
 
-def earlier_referrals(referral):
-    """What became of earlier referrals of the same young person (and of confirmed matches)."""
-    if not referral.young_person_id:
-        return Referral.objects.none()
-    return (
-        Referral.objects.filter(young_person_id=referral.young_person_id)
-        .exclude(pk=referral.pk).exclude(status=Status.DRAFT)
-        .select_related("referring_organisation").order_by("-received_at")
-    )
-
-
-def possible_matches(referral):
-    return (
-        PossibleMatch.objects.filter(referral=referral).select_related("candidate", "candidate__school")
-        .prefetch_related(Prefetch("candidate__referrals", queryset=Referral.objects.exclude(status=Status.DRAFT)
-                                   .order_by("-received_at"), to_attr="history"))
-    )
+def earlier_and_matches(referral):
+    """What became of earlier referrals of the same young person, and the possible matches with each candidate's
+    referrals (`candidate.history`): two queries whatever the referral, so the triage page costs the same for all."""
+    matches = list(PossibleMatch.objects.filter(referral=referral).select_related("candidate", "candidate__school"))
+    candidates = Q(young_person_id__in=PossibleMatch.objects.filter(referral=referral).values("candidate_id"))
+    own = Q(young_person_id=referral.young_person_id) if referral.young_person_id else Q(pk__in=[])
+    related = list(Referral.objects.filter(own | candidates).exclude(status=Status.DRAFT)
+                   .select_related("referring_organisation").order_by("-received_at", "-id"))
+    earlier = [r for r in related if r.young_person_id == referral.young_person_id and r.pk != referral.pk]
+    for match in matches:
+        match.candidate.history = [r for r in related if r.young_person_id == match.candidate_id]
+    return earlier, matches
 
 
 def open_question(referral):

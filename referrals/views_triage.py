@@ -78,6 +78,7 @@ def _triage_context(request, referral, form=None, refusal=None):
     claim_live = referral.claimed_by_id is not None and not services.rules.claim_lapsed(referral.claim_activity_at, now)
     mine = referral.claimed_by_id == request.user.pk
     can_decide = referral.status in services.rules.QUEUE_STATUSES
+    earlier, matches = selectors.earlier_and_matches(referral)
     return {
         "referral": referral,
         "claim_live": claim_live,
@@ -85,8 +86,8 @@ def _triage_context(request, referral, form=None, refusal=None):
         # The decision form is the claimant's alone (access rule referrals.decide); others see who holds it.
         "show_decision": can_decide and claim_live and access.may(request.acting, "referrals.decide", referral),
         "refusal_links": [("#claim-status", refusal)] if refusal else [],
-        "earlier": selectors.earlier_referrals(referral),
-        "matches": selectors.possible_matches(referral),
+        "earlier": earlier,
+        "matches": matches,
         "events": _correctable(request.acting, selectors.timeline(request.acting, referral)),
         "question": selectors.open_question(referral),
         "allocation": referral.allocations.select_related("organisation").exclude(state="handed_back").first(),
