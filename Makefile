@@ -14,7 +14,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-key-not-for-production-9f8e7d6c5b4a
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: run test lint venv dev-venv assets chromium clamd clean bench
+.PHONY: run test lint venv dev-venv assets chromium clamd replication clean bench
 
 .venv/.installed: requirements.txt
 	test -d .venv || python3 -m venv .venv
@@ -56,6 +56,16 @@ clamd:
 	@command -v clamd >/dev/null || test -x /usr/sbin/clamd || { echo "Installing Debian's ClamAV daemon for the document tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon libmagic1) >/dev/null; }
 
+# The replica tests (tests/replica) copy the test server with pg_basebackup: its pg_hba.conf must let postgres
+# replicate from 127.0.0.1. Added once, when the file is ours to change; otherwise the tests say what is missing.
+PSQL := psql -h 127.0.0.1 -U postgres -d postgres -Atq
+replication:
+	@hba=$$($(PSQL) -c "SHOW hba_file" 2>/dev/null); \
+	if [ -n "$$hba" ] && [ -w "$$hba" ] && ! grep -Eq '^host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32' "$$hba"; then \
+		echo "Letting postgres replicate from 127.0.0.1 ($$hba), for the replica tests"; \
+		echo "host replication postgres 127.0.0.1/32 trust" >> "$$hba" && $(PSQL) -c "SELECT pg_reload_conf()" >/dev/null; \
+	fi
+
 run: venv assets
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
@@ -69,7 +79,7 @@ lint: dev-venv
 # and pip-audit on requirements.txt (accepted findings, with why, in
 # security-exceptions.toml). Where pip-audit cannot reach its vulnerability service it says SKIPPED and passes,
 # within a time limit; PIP_AUDIT_REQUIRED=1 makes that a failure.
-test: dev-venv assets chromium clamd
+test: dev-venv assets chromium clamd replication
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
 	$(PY) bin/security_checks.py

@@ -12,6 +12,7 @@ TARGETS = {
     "my_referrals": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "triage_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "api_referrals_partner": ("p95_ms", "<", 100, "p95 < 100 ms"),
+    "api_vs_bare_drf": ("ratio_p95", "<=", 1.5, "≤ 1.5 times the bare DRF list"),
     "young_person_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "caseload_yos_birmingham": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "figures_year": ("p95_ms", "<", 1500, "p95 < 1.5 s"),
@@ -31,6 +32,7 @@ LABELS = {
     "my_referrals": "My referrals (the school with most referrals)",
     "triage_page": "A referral's triage page",
     "api_referrals_partner": "API: referrals list for YOS Birmingham (token)",
+    "api_vs_bare_drf": "API list against a bare DRF ListAPIView (no access policy) and its SQL alone",
     "young_person_page": "A young person's page",
     "caseload_yos_birmingham": "Caseload, YOS Birmingham",
     "figures_year": "Figures page, last 12 months",
@@ -45,7 +47,7 @@ LABELS = {
     "load_api": "Load run: API referrals list (gunicorn, 2 workers)",
     "load_queue": "Load run: triage queue page (gunicorn, 2 workers)",
 }
-OPS = {"<": operator.lt, ">=": operator.ge, "==": operator.eq}
+OPS = {"<": operator.lt, "<=": operator.le, ">=": operator.ge, "==": operator.eq}
 
 
 def judge(measurements):
@@ -84,6 +86,11 @@ def _result(key, r):
     if key == "access_vs_guardian":
         return (f"ours {_ms(r['ours_p50_ms'])} ms, guardian {_ms(r['guardian_p50_ms'])} ms: {r['ratio']} times "
                 f"({r['visible_referrals']:,} referrals)"), f"{r['ours_queries']} / {r['guardian_queries']}"
+    if key == "api_vs_bare_drf":
+        o, b, f = r["ours"], r["bare_drf"], r["floor_sql"]
+        return (f"ours p50 {_ms(o['p50_ms'])} · p95 {_ms(o['p95_ms'])} ms, bare DRF p50 {_ms(b['p50_ms'])} · "
+                f"p95 {_ms(b['p95_ms'])} ms: {r['ratio_p50']} times at p50, {r['ratio_p95']} at p95; the SQL alone "
+                f"p50 {_ms(f['p50_ms'])} ms ({r['rows']} rows a page)"), f"{r['ours_queries']} / {r['bare_queries']}"
     if key.startswith("search_ilike_"):
         return (f"ours p50 {_ms(r['ours_p50_ms'])} · p95 {_ms(r['ours_p95_ms'])} ms, ILIKE p50 {_ms(r['ilike_p50_ms'])} · "
                 f"p95 {_ms(r['ilike_p95_ms'])} ms: {r['ratio']} times at p50, {r['ratio_p95']} at p95 "

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "partners.middleware.ActingOrganisationMiddleware",
+    "core.replica.PinAfterWriteMiddleware",
     "partners.middleware.DomainErrorsMiddleware",
     # Axes must be last: it turns a lockout into the response the user sees.
     "axes.middleware.AxesMiddleware",
@@ -121,6 +122,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Our queries are short or aggregate once over indexed rows: PostgreSQL's JIT compiler spends 200-400 ms
     # on each large one (measured by the benchmark) and saves less, so it is off for the portal's connections.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A streaming replica for the heavy readers (core/replica.py): the figures, and the API's lists.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    for name in ("CONN_MAX_AGE", "OPTIONS"):
+        DATABASES["replica"].setdefault(name, DATABASES["default"].get(name))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# How long someone who changed something reads from the primary: longer than the replica ever lags.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"

@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
+from core import replica
+
 from .errors import HeldElsewhere
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -61,6 +63,19 @@ class ApiViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     @property
     def acting(self):
         return self.request.acting
+
+    # A list may read from the streaming replica, when there is one (core/replica.py); nothing else here does.
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            self._replica_reads = replica.reads()
+            self._replica_reads.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        reading = self.__dict__.pop("_replica_reads", None)
+        if reading is not None:
+            reading.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @property
     def schema_only(self):

@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 
+from core import replica
 from outcomes.models import CaseEvent, CaseStatus, DiversionCase, Intervention, InterventionStatus, PoliceOutcome, Session
 from outcomes.reference import PATHWAYS
 from partners import access
@@ -562,6 +563,7 @@ def disproportionality_figures(scope: FigureScope, periods: Periods, by_ethnicit
 # --- Everything on the page ----------------------------------------------------------------------------
 
 
+@replica.reads()
 def sections(acting, period: rules.Period, area: str = "") -> list[f.Section]:
     """Every figure, in the page's order. A fixed number of queries whatever the volume of data."""
     scope = scope_for(acting, area)
@@ -586,6 +588,7 @@ SECTION_BUILDERS = {
 }
 
 
+@replica.reads()
 def section(acting, slug: str, period: rules.Period, area: str = "") -> f.Section:
     """One section only (a CSV download, an API call): only its queries run."""
     if slug not in f.SECTIONS:
