@@ -22,6 +22,7 @@ TARGETS = {
     "search_ilike_partner": (None, None, None, "a ratio, none set"),
     "compliance_sweep": ("cases_per_second", ">=", 20000, "≥ 20,000 cases/s"),
     "deadline_job": (None, None, None, "none set"),
+    "figures_rollup": (None, None, None, "none set"),
     "take_next": ("double_claims", "==", 0, "0 double claims"),
     "access_vs_guardian": ("ratio", ">=", 8, "≥ 8 times faster"),
     "load_api": ("errors", "==", 0, "0 errors"),
@@ -42,6 +43,7 @@ LABELS = {
     "search_ilike_partner": "Search against ILIKE '%name%', same scope: YOS Birmingham",
     "compliance_sweep": "Daily compliance sweep",
     "deadline_job": "Return-to-police deadline job",
+    "figures_rollup": "Figures rollup job (before the pages are measured)",
     "take_next": "Take next: 8 threads at once",
     "access_vs_guardian": "Partner's referrals: access policy vs guardian generic",
     "load_api": "Load run: API referrals list (gunicorn, 2 workers)",
@@ -80,6 +82,8 @@ def _result(key, r):
         return f"p50 {_ms(r['p50_ms'])} · p95 {_ms(r['p95_ms'])} · max {_ms(r['max_ms'])} ms ({r['requests']} requests)", queries
     if key in ("compliance_sweep", "deadline_job"):
         return f"{r['cases']:,} cases in {r['seconds']:.2f} s: {r['cases_per_second']:,} cases/s", "—"
+    if key == "figures_rollup":
+        return f"{r['days']:,} days ({r['months']} months) counted in {r['seconds']:.1f} s: {r['rows']:,} rows", "—"
     if key == "take_next":
         return (f"{r['claims']:,} claims in {r['seconds']} s: {r['claims_per_second']:,} claims/s; "
                 f"{r['double_claims']} double claims"), "—"

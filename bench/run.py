@@ -41,7 +41,7 @@ def parse(argv):
     parser.add_argument("--out", type=Path, default=RESULTS, help="where latest.json and latest.md go")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the bench database as a previous run left it, without loading it again")
-    parser.add_argument("--only", choices=["search"], help="only these measurements (with --reuse, to iterate)")
+    parser.add_argument("--only", choices=["search", "pages"], help="only these measurements (with --reuse, to iterate)")
     return parser.parse_args(argv)
 
 

@@ -315,6 +315,7 @@ JOB_SCHEDULE = {
     "prune_idempotency_keys": crontab(minute=45, hour=2, day_of_week="sun"),
     "token_expiry": crontab(minute=0, hour=7),
     "scan_held_documents": crontab(minute="*/5"),
+    "roll_up_figures": crontab(minute="*/10"),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "jobs.run", "schedule": schedule, "args": [name]} for name, schedule in JOB_SCHEDULE.items()

@@ -149,10 +149,10 @@ def earlier_and_matches(referral):
     """What became of earlier referrals of the same young person, and the possible matches with each candidate's
     referrals (`candidate.history`): two queries whatever the referral, so the triage page costs the same for all."""
     matches = list(PossibleMatch.objects.filter(referral=referral).select_related("candidate", "candidate__school"))
-    candidates = Q(young_person_id__in=PossibleMatch.objects.filter(referral=referral).values("candidate_id"))
-    own = Q(young_person_id=referral.young_person_id) if referral.young_person_id else Q(pk__in=[])
-    related = list(Referral.objects.filter(own | candidates).exclude(status=Status.DRAFT)
-                   .select_related("referring_organisation").order_by("-received_at", "-id"))
+    people = [m.candidate_id for m in matches] + ([referral.young_person_id] if referral.young_person_id else [])
+    # The referral itself keeps the list from ever being empty (an empty IN would skip the query): an index scan each.
+    related = list(Referral.objects.filter(Q(young_person_id__in=people) | Q(pk=referral.pk))
+                   .exclude(status=Status.DRAFT).select_related("referring_organisation").order_by("-received_at", "-id"))
     earlier = [r for r in related if r.young_person_id == referral.young_person_id and r.pk != referral.pk]
     for match in matches:
         match.candidate.history = [r for r in related if r.young_person_id == match.candidate_id]

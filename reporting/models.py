@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from partners.models import Area
@@ -37,3 +38,41 @@ class AreaPopulation(models.Model):
 
     def __str__(self):
         return f"{self.get_area_display()} {self.year}: {self.get_ethnicity_display()} aged {self.age_from}-{self.age_to}"
+
+
+class DailyCount(models.Model):
+    """The VRU's figures for one closed day (or one whole month: the sum of its days), counted once by the
+    rollup job (reporting/rollup.py) so the figures page adds up a few rows instead of a million records.
+
+    `measure` names what is counted ("referrals.source"), `value` the group it is counted in (a source's code,
+    a partner's id, the tenths of an hour a first decision took). `area` is where the young person lives.
+    """
+
+    day = models.DateField()  # for a month's row, the month's first day
+    month = models.BooleanField(default=False)
+    area = models.CharField(max_length=20, blank=True)
+    measure = models.CharField(max_length=40)
+    value = models.CharField(max_length=200, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "day", "area", "measure", "value"],
+                                               name="dailycount_unique")]
+
+
+class StaleDay(models.Model):
+    """A closed day whose counts a later change touched (marked by the database's triggers): the figures count it
+    live until the rollup job has counted it again. Not unique, so two writers never wait on each other."""
+
+    day = models.DateField()
+    marked_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="staleday_day")]
+
+
+class RollupState(models.Model):
+    """How far the rollup has got: every closed day up to `through` is counted (unless marked stale)."""
+
+    through = models.DateField(null=True)
+    updated_at = models.DateTimeField(null=True)

@@ -248,6 +248,29 @@ def percentile_cont(values, fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def percentile_of_counts(counts: dict, fraction: float) -> float | None:
+    """percentile_cont of a distribution given as {value: how many}: the same answer as over the values themselves,
+    without listing them (the rollup keeps hours to a decision this way)."""
+    ordered = sorted((value, n) for value, n in counts.items() if n)
+    total = sum(n for _, n in ordered)
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    low = math.floor(position)
+    high = min(low + 1, total - 1)
+
+    def value_at(rank):
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+
+    first, second = value_at(low), value_at(high)
+    return first + (second - first) * (position - low)
+
+
 # --------------------------------------------------------------------------------------
 # 5. The triage deadline as it stood when a referral arrived
 # --------------------------------------------------------------------------------------

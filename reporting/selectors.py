@@ -26,6 +26,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     Subquery,
@@ -34,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.db.models.lookups import GreaterThan
 
 from core import replica
 from outcomes.models import CaseEvent, CaseStatus, DiversionCase, Intervention, InterventionStatus, PoliceOutcome, Session
@@ -181,32 +183,91 @@ def _age_band():
     return years, Case(*whens, default=Value(rules.OVER_24[0]), output_field=CharField())
 
 
-def referral_figures(scope: FigureScope, periods: Periods) -> tuple[list[f.Figure], dict]:
+class LiveCounts:
+    """The counts the figures rest on, counted from the records, for any scope. For the VRU's figures the rollup
+    (reporting/rollup.py) gives the very same counts from its tables; tests/reporting/test_rollup.py holds it to it."""
+
+    def __init__(self, scope: FigureScope, periods: Periods):
+        self.scope, self.periods = scope, periods
+
+    def referrals(self) -> dict:
+        scope, periods = self.scope, self.periods
+        base = _referrals(scope, periods)
+        concerns = ReferralConcern.objects.filter(_referrals_q(scope, "referral__"), periods.any("referral__received_at"))
+        years, band = _age_band()
+        return {
+            "source": _counts(base, "source", ONE, periods),
+            "concern": _counts(concerns, "concern", {"n": ("referral__received_at", Q(), False)}, periods),
+            "area": _counts(base, "area", ONE, periods),
+            "age": _counts(base.annotate(age=years, band=band), "band", ONE, periods),
+            "sex": _counts(base, "sex", ONE, periods),
+            "ethnicity": _counts(base.annotate(group=sql.text_or("ethnicity", rules.NOT_STATED)), "group",
+                                 {**ONE, "declined": ("received_at", Q(decision=Decision.DECLINE), False)}, periods),
+        }
+
+    def monthly(self, period: rules.Period):
+        return monthly_referrals(self.scope, period)
+
+    def time(self) -> dict:
+        return time_to_decision(self.scope, self.periods)
+
+    def bands(self) -> dict:
+        band = _time_band()
+        decided = _referrals(self.scope, self.periods).filter(first_decided_at__isnull=False).annotate(band=band)
+        return _counts(decided, "band", ONE, self.periods)
+
+    def decisions(self) -> dict:
+        events = ReferralEvent.objects.filter(_referrals_q(self.scope, "referral__"), kind__in=list(DECISION_KINDS))
+        return _counts(events.filter(self.periods.any("at")), "kind", {"n": ("at", Q(), False)}, self.periods)
+
+    def allocations(self) -> dict:
+        periods = self.periods
+        allocations = Allocation.objects.filter(_referrals_q(self.scope, "referral__"),
+                                                periods.any("allocated_at") | periods.any("handed_back_at"))
+        return _counts(allocations, "organisation__name", {
+            "allocated": ("allocated_at", Q(), False),
+            "later_handed_back": ("allocated_at", Q(handed_back_at__isnull=False), False),
+            "handed_back": ("handed_back_at", Q(), False),
+        }, periods)
+
+    def rereferral(self) -> dict:
+        return rereferral_counts(self.scope, self.periods)
+
+    def interventions(self) -> tuple[dict, dict]:
+        attended = Session.objects.filter(intervention_id=OuterRef("pk"), attendance="attended", correction__isnull=True)
+        base = (Intervention.objects.filter(_interventions_q(self.scope), self.periods.any("started_on", dates=True))
+                .annotate(attended=Exists(attended)))
+        programme = Concat("programme__name", Value(" ("), "programme__owner__name", Value(")"), output_field=CharField())
+        return (_counts(base.annotate(programme_label=programme), "programme_label", INTERVENTION_MEASURES, self.periods),
+                _counts(base, "organisation__name", INTERVENTION_MEASURES, self.periods))
+
+
+def counts_for(scope: FigureScope, periods: Periods):
+    from . import rollup
+
+    return rollup.counts(scope, periods) or LiveCounts(scope, periods)
+
+
+def referral_figures(scope: FigureScope, periods: Periods, counts=None) -> tuple[list[f.Figure], dict]:
     """Referrals received in each period by source, concern, area, age band, sex and ethnicity, and the monthly trend.
 
     Returns the figures and the counts by ethnicity (with declines), which disproportionality reuses.
     """
-    base = _referrals(scope, periods)
-    by_source = _counts(base, "source", ONE, periods)
-    source_rows = _count_rows(by_source, Source.choices)
-    concerns = ReferralConcern.objects.filter(_referrals_q(scope, "referral__"), periods.any("referral__received_at"))
-    by_concern = _counts(concerns, "concern", {"n": ("referral__received_at", Q(), False)}, periods)
-    by_area = _counts(base, "area", ONE, periods)
-    years, band = _age_band()
-    by_age = _counts(base.annotate(age=years, band=band), "band", ONE, periods)
+    counts = counts or counts_for(scope, periods)
+    referrals = counts.referrals()
+    source_rows = _count_rows(referrals["source"], Source.choices)
+    by_age = referrals["age"]
     age_rows = _count_rows(by_age, [(key, label) for key, label, _low, _high in rules.AGE_BANDS])
     # Outside 10 to 24 (or no date of birth) is a data problem to look at: shown only when there is one.
     unusual = [rules.UNDER_10, rules.OVER_24, ("unknown", "Date of birth not recorded")]
     age_rows += [r for r in _count_rows({k: v for k, v in by_age.items() if k in dict(unusual)}, unusual)
                  if any(c.count for c in r.cells.values())]
-    by_sex = _counts(base, "sex", ONE, periods)
-    by_ethnicity = _counts(base.annotate(group=sql.text_or("ethnicity", rules.NOT_STATED)), "group",
-                           {**ONE, "declined": ("received_at", Q(decision=Decision.DECLINE), False)}, periods)
+    by_concern, by_area, by_sex, by_ethnicity = (referrals[k] for k in ("concern", "area", "sex", "ethnicity"))
     return [
         f.Figure("total", "Referrals received", [_total_row(source_rows, "Referrals received")],
                  note="Referrals submitted to the VRU, counted on the day they arrived."),
         f.Figure("monthly", "Referrals received each month", [], chart="columns",
-                 series=monthly_referrals(scope, periods.by_key[rules.CURRENT]),
+                 series=counts.monthly(periods.by_key[rules.CURRENT]),
                  note="The months up to the end of the period: at least 18, to show the trend."),
         f.Figure("source", "By source", source_rows),
         f.Figure("concern", "By concern", _count_rows(by_concern, Concern.choices),
@@ -263,7 +324,8 @@ def _deadline_on_arrival(periods, key):
 def time_to_decision(scope: FigureScope, periods: Periods) -> dict:
     """Median and 90th percentile hours from arrival to the first decision, how many were decided, how many in time."""
     decided = Q(first_decided_at__isnull=False)
-    hours = sql.HoursBetween("received_at", "first_decided_at")
+    hours = ExpressionWrapper(sql.TenthsOfHours("received_at", "first_decided_at") / Value(10.0),
+                              output_field=FloatField())
     base = _referrals(scope, periods)
     annotations = {}
     for key in rules.PERIOD_KEYS:
@@ -286,10 +348,16 @@ def time_to_decision(scope: FigureScope, periods: Periods) -> dict:
     return result
 
 
+def band_of(tenths: int) -> str:
+    """The band of the distribution chart a first decision falls in, from its whole tenths of an hour."""
+    return next((key for key, _label, limit in TIME_BANDS if limit is not None and tenths < limit * 10), TIME_BANDS[-1][0])
+
+
 def _time_band():
-    hours = sql.HoursBetween("received_at", "first_decided_at")
-    whens = [When(hours__lt=limit, then=Value(key)) for key, _label, limit in TIME_BANDS if limit is not None]
-    return hours, Case(*whens, default=Value(TIME_BANDS[-1][0]), output_field=CharField())
+    tenths = sql.TenthsOfHours("received_at", "first_decided_at")
+    whens = [When(GreaterThan(Value(limit * 10), tenths), then=Value(key))
+             for key, _label, limit in TIME_BANDS if limit is not None]
+    return Case(*whens, default=Value(TIME_BANDS[-1][0]), output_field=CharField())
 
 
 DECISION_KINDS = {
@@ -300,8 +368,9 @@ DECISION_KINDS = {
 }
 
 
-def triage_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
-    stats = time_to_decision(scope, periods)
+def triage_figures(scope: FigureScope, periods: Periods, counts=None) -> list[f.Figure]:
+    counts = counts or counts_for(scope, periods)
+    stats = counts.time()
     keys = rules.PERIOD_KEYS
     timeliness = [
         f.Row("decided", "Referrals with a decision", f.COUNT, {k: f.count(stats[f"decided_{k}"]) for k in keys}),
@@ -312,18 +381,9 @@ def triage_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
         f.Row("in_time", "Decided within the triage deadline", f.PERCENT,
               {k: f.percent(stats[f"in_time_{k}"], stats[f"decided_{k}"]) for k in keys}),
     ]
-    hours, band = _time_band()
-    decided = _referrals(scope, periods).filter(first_decided_at__isnull=False).annotate(hours=hours, band=band)
-    by_band = _counts(decided, "band", ONE, periods)
-    events = ReferralEvent.objects.filter(_referrals_q(scope, "referral__"), kind__in=list(DECISION_KINDS))
-    by_kind = _counts(events.filter(periods.any("at")), "kind", {"n": ("at", Q(), False)}, periods)
-    allocations = Allocation.objects.filter(_referrals_q(scope, "referral__"),
-                                            periods.any("allocated_at") | periods.any("handed_back_at"))
-    by_partner = _counts(allocations, "organisation__name", {
-        "allocated": ("allocated_at", Q(), False),
-        "later_handed_back": ("allocated_at", Q(handed_back_at__isnull=False), False),
-        "handed_back": ("handed_back_at", Q(), False),
-    }, periods)
+    by_band = counts.bands()
+    by_kind = counts.decisions()
+    by_partner = counts.allocations()
     partners = sorted(by_partner)
     allocated_rows = [f.Row(name, name, f.COUNT, {k: f.count(by_partner[name]["allocated"][k]) for k in keys})
                       for name in partners]
@@ -354,20 +414,17 @@ def triage_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
 ENDED = (InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, InterventionStatus.WITHDRAWN)
 
 
-def intervention_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
+INTERVENTION_MEASURES = {
+    "started": ("started_on", Q(), True),
+    "engaged": ("started_on", Q(attended=True), True),
+    "ended": ("started_on", Q(status__in=ENDED), True),
+    "completed": ("started_on", Q(status=InterventionStatus.COMPLETED), True),
+}
+
+
+def intervention_figures(scope: FigureScope, periods: Periods, counts=None) -> list[f.Figure]:
     """Engagement and completion of the interventions started in each period, by programme and by partner."""
-    attended = Session.objects.filter(intervention_id=OuterRef("pk"), attendance="attended", correction__isnull=True)
-    base = (Intervention.objects.filter(_interventions_q(scope), periods.any("started_on", dates=True))
-            .annotate(attended=Exists(attended)))
-    measures = {
-        "started": ("started_on", Q(), True),
-        "engaged": ("started_on", Q(attended=True), True),
-        "ended": ("started_on", Q(status__in=ENDED), True),
-        "completed": ("started_on", Q(status=InterventionStatus.COMPLETED), True),
-    }
-    programme = Concat("programme__name", Value(" ("), "programme__owner__name", Value(")"), output_field=CharField())
-    by_programme = _counts(base.annotate(programme_label=programme), "programme_label", measures, periods)
-    by_partner = _counts(base, "organisation__name", measures, periods)
+    by_programme, by_partner = (counts or counts_for(scope, periods)).interventions()
     return _rate_figures(by_programme, "programme", "programme") + _rate_figures(by_partner, "partner", "partner")
 
 
@@ -459,8 +516,8 @@ def diversion_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
 # --- Re-referral within 12 months ----------------------------------------------------------------------
 
 
-def rereferral_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
-    """Of the young people referred in the period, those with another referral in the 12 months before one of them.
+def rereferral_counts(scope: FigureScope, periods: Periods) -> dict:
+    """People referred in each period, and of them those referred in the 12 months before one of those referrals.
 
     A young person a triager merged into another counts as that other one. The earlier referral must be in
     scope too: a partner sees re-referral among its own work.
@@ -479,7 +536,12 @@ def rereferral_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
         in_period = periods.within("received_at", key)
         annotations[f"people_{key}"] = Count("person", distinct=True, filter=in_period)
         annotations[f"again_{key}"] = Count("person", distinct=True, filter=in_period & Q(again=True))
-    stats = base.aggregate(**annotations)
+    return base.aggregate(**annotations)
+
+
+def rereferral_figures(scope: FigureScope, periods: Periods, counts=None) -> list[f.Figure]:
+    """Of the young people referred in the period, those with another referral in the 12 months before one of them."""
+    stats = (counts or counts_for(scope, periods)).rereferral()
     keys = rules.PERIOD_KEYS
     return [f.Figure("rereferral", "Young people referred again within 12 months", [
         f.Row("people", "Young people referred", f.COUNT, {k: f.count(stats[f"people_{k}"]) for k in keys}),
@@ -568,13 +630,14 @@ def sections(acting, period: rules.Period, area: str = "") -> list[f.Section]:
     """Every figure, in the page's order. A fixed number of queries whatever the volume of data."""
     scope = scope_for(acting, area)
     periods = Periods.of(period)
-    referral, by_ethnicity = referral_figures(scope, periods)
+    counts = counts_for(scope, periods)
+    referral, by_ethnicity = referral_figures(scope, periods, counts)
     return [
         f.Section("referrals", f.SECTIONS["referrals"], referral),
-        f.Section("triage", f.SECTIONS["triage"], triage_figures(scope, periods)),
-        f.Section("interventions", f.SECTIONS["interventions"], intervention_figures(scope, periods)),
+        f.Section("triage", f.SECTIONS["triage"], triage_figures(scope, periods, counts)),
+        f.Section("interventions", f.SECTIONS["interventions"], intervention_figures(scope, periods, counts)),
         f.Section("diversion", f.SECTIONS["diversion"], diversion_figures(scope, periods)),
-        f.Section("re-referrals", f.SECTIONS["re-referrals"], rereferral_figures(scope, periods)),
+        f.Section("re-referrals", f.SECTIONS["re-referrals"], rereferral_figures(scope, periods, counts)),
         f.Section("disproportionality", f.SECTIONS["disproportionality"],
                   disproportionality_figures(scope, periods, by_ethnicity)),
     ]
@@ -603,17 +666,19 @@ def section(acting, slug: str, period: rules.Period, area: str = "") -> f.Sectio
     return f.Section(slug, f.SECTIONS[slug], figures)
 
 
-# The summary page leads with these figures: (section, figure slugs). Only those sections' queries run (not the
-# re-referrals', which alone cost more than these together on the demo data).
+# The summary page leads with these figures: (section, figure slugs). Only those sections' counts are read.
 SUMMARY = [("referrals", ("total", "monthly")), ("triage", ("timeliness",))]
 
 
+@replica.reads()
 def summary(acting, period: rules.Period, area: str = "") -> f.Section:
     """The headline figures, taken whole from their sections, so they read the same on both pages."""
-    figures = []
-    for slug, wanted in SUMMARY:
-        figures += [figure for figure in section(acting, slug, period, area).figures if figure.slug in wanted]
-    return f.Section("summary", "Summary", figures)
+    scope = scope_for(acting, area)
+    periods = Periods.of(period)
+    counts = counts_for(scope, periods)
+    built = {"referrals": referral_figures(scope, periods, counts)[0], "triage": triage_figures(scope, periods, counts)}
+    return f.Section("summary", "Summary", [figure for slug, wanted in SUMMARY for figure in built[slug]
+                                            if figure.slug in wanted])
 
 
 # --- The population reference data, as its page shows it ------------------------------------------------

@@ -106,3 +106,17 @@ def has_percentile() -> bool:
 def text_or(field: str, default: str):
     """A code field with blank read as `default` (a referral's blank ethnicity is "not stated")."""
     return models.Case(models.When(**{field: ""}, then=Value(default)), default=F(field), output_field=models.CharField())
+
+
+class TenthsOfHours(Func):
+    """Whole tenths of an hour from one instant to a later one: the figures give hours to a decision to the tenth,
+    as the page shows them, so that the rollup's distribution gives exactly the live median."""
+
+    output_field = models.IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        hours, params = compiler.compile(HoursBetween(*self.source_expressions))
+        if connection.vendor == "postgresql":
+            return f"CAST(FLOOR({hours} * 10.0) AS integer)", params
+        return f"CAST({hours} * 10.0 AS integer)", params  # SQLite truncates, which is floor for a duration

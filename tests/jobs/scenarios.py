@@ -28,6 +28,7 @@ from partners.models import ApiToken, AuditEvent, IdempotencyKey, Role
 from partners.models import OrganisationKind as K
 from referrals import services as referral_services
 from referrals.models import Allocation, InfoRequest, Referral, ReferralEvent, RetentionAction, YoungPerson
+from reporting.models import DailyCount, RollupState, StaleDay
 from tests.factories import OrganisationFactory, member
 from tests.outcomes.factories import YoungPersonFactory, make_case
 from tests.referrals.factories import ReferralFactory, referral_data
@@ -231,7 +232,17 @@ def scan_held_documents():
     return at(2026, 11, 2, 11, 5)
 
 
+def roll_up_figures():
+    """Referrals that arrived over three days last week, one decided: the rollup has counted none of it yet."""
+    when = at(2026, 11, 2, 10, 0)
+    for day in range(3):
+        referrals = _submitted(f"rollup{day}", 2, when + timedelta(days=day))
+    Referral.objects.filter(pk=referrals[0].pk).update(first_decided_at=when + timedelta(days=2, hours=3))
+    return at(2026, 11, 9, 6, 0)
+
+
 SCENARIOS = {
+    "roll_up_figures": roll_up_figures,
     "scan_held_documents": scan_held_documents,
     "token_expiry": token_expiry,
     "send_outbox": send_outbox,
@@ -285,6 +296,8 @@ def effects():
         "idempotency_keys": _rows(IdempotencyKey.objects, "key", "created_at"),
         "api_tokens": _rows(ApiToken.objects, "name", "expiry_warned_at", "expiry_recorded_at"),
         "documents": _rows(Document.objects, "title", "scan", "scanned_at", "scan_result"),
+        "figures_rollup": _rows(DailyCount.objects, "month", "day", "area", "measure", "value", "n")
+        + _rows(RollupState.objects, "through") + _rows(StaleDay.objects, "day"),
     }
 
 

@@ -204,3 +204,29 @@ def test_only_the_vru_managers_update_the_population(client, yos_manager):
     assert client.get(reverse("figures")).status_code == 200  # a partner's manager sees its own figures...
     assert client.get(reverse("figures-population")).status_code == 403  # ...but not the reference data
     assert client.post(reverse("figures-population"), {"area": "sandwell"}).status_code == 403
+
+
+def test_once_the_rollup_has_run_the_page_reads_it_shows_the_same_and_costs_the_same_whatever_the_volume(
+        dataset, manager_client):
+    from django.utils import timezone
+
+    from reporting import rollup
+
+    def page(slug=None):
+        url = reverse("figures-section", args=[slug]) if slug else reverse("figures")
+        with CaptureQueriesContext(connection) as captured:
+            response = manager_client.get(url, MARCH_2025)
+        assert response.status_code == 200
+        return response.context["section"].figures, captured
+
+    slugs = (None, "referrals", "triage", "interventions")
+    live = {slug: page(slug)[0] for slug in slugs}
+    rollup.roll_up(timezone.now())
+    for slug in slugs:
+        figures, captured = page(slug)
+        assert figures == live[slug], slug
+        assert any("reporting_dailycount" in q["sql"] for q in captured.captured_queries), slug
+    small = len(page()[1])
+    _more(dataset, 15)
+    rollup.roll_up(timezone.now())
+    assert len(page()[1]) == small
