@@ -14,7 +14,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-key-not-for-production-9f8e7d6c5b4a
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: run test lint venv dev-venv assets chromium clamd replication clean bench
+.PHONY: run test lint venv dev-venv assets chromium clamd replication wrk clean bench
 
 .venv/.installed: requirements.txt
 	test -d .venv || python3 -m venv .venv
@@ -51,6 +51,11 @@ chromium:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
 
+# The benchmark's load run drives gunicorn with wrk (C: it leaves the two cores to the server being measured).
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark's load run"; \
+		(apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
+
 # The document tests start their own clamd (tests/documents/clamd.py); libmagic tells a file's type.
 clamd:
 	@command -v clamd >/dev/null || test -x /usr/sbin/clamd || { echo "Installing Debian's ClamAV daemon for the document tests"; \
@@ -79,7 +84,7 @@ lint: dev-venv
 # and pip-audit on requirements.txt (accepted findings, with why, in
 # security-exceptions.toml). Where pip-audit cannot reach its vulnerability service it says SKIPPED and passes,
 # within a time limit; PIP_AUDIT_REQUIRED=1 makes that a failure.
-test: dev-venv assets chromium clamd replication
+test: dev-venv assets chromium clamd replication wrk
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
 	$(PY) bin/security_checks.py
@@ -89,7 +94,7 @@ test: dev-venv assets chromium clamd replication
 
 # The scale benchmark: a fresh database vrp_bench_$(SCALE) next to DATABASE_URL's, results in bench/results/.
 SCALE ?= large
-bench: venv assets
+bench: venv assets wrk
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(PY) -m bench --scale $(SCALE)
 

@@ -179,10 +179,15 @@ WITH wanted AS (
     SELECT DISTINCT coalesce(p.merged_into_id, r.young_person_id) AS person
     FROM referrals_referral r JOIN referrals_youngperson p ON p.id = r.young_person_id
     WHERE r.received_at IS NOT NULL AND ({wanted})
+), people AS (  -- each wanted young person, and those merged into them: two index lookups, not a scan
+    SELECT p.id, coalesce(p.merged_into_id, p.id) AS person FROM referrals_youngperson p
+    WHERE p.id IN (SELECT person FROM wanted)
+    UNION
+    SELECT p.id, p.merged_into_id FROM referrals_youngperson p WHERE p.merged_into_id IN (SELECT person FROM wanted)
 ), history AS (
-    SELECT r.id, r.area, r.received_at, coalesce(p.merged_into_id, r.young_person_id) AS person
-    FROM referrals_referral r JOIN referrals_youngperson p ON p.id = r.young_person_id
-    WHERE r.received_at IS NOT NULL AND (p.id IN (SELECT person FROM wanted) OR p.merged_into_id IN (SELECT person FROM wanted))
+    SELECT r.id, r.area, r.received_at, people.person
+    FROM referrals_referral r JOIN people ON people.id = r.young_person_id
+    WHERE r.received_at IS NOT NULL
 ), before AS (
     SELECT *,
         lag(received_at) OVER (PARTITION BY person ORDER BY received_at, id) AS prev_all,

@@ -55,3 +55,42 @@ def young_person_age(person, today):
     if person.is_anonymised or person.date_of_birth > today:
         return ""
     return f", aged {rules.age_on(person.date_of_birth, today)}"
+
+
+# The triage queue shows a hundred rows: each as one Python call rather than some twenty template nodes, which
+# the load run measured as half of the page's time. The markup is the template's, cell for cell.
+QUEUE_FLAGS = (("urgent", "red", "Urgent"), ("is_re_referral", "purple", "Re-referral"),
+               ("has_open_match", "orange", "Possible duplicate"))
+
+
+@register.simple_tag
+def queue_row(r, now):
+    from django.template.defaultfilters import date as date_filter
+    from django.template.defaultfilters import timesince_filter
+    from django.urls import reverse
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from referrals.models import CONCERN_SHORT
+
+    extra = ""
+    if r.person:
+        extra += format_html('<br><span class="govuk-body-s" data-testid="person">{}</span>', r.person)
+    if r.claim_live:
+        extra += format_html('<br><span class="govuk-body-s">Claimed by {}</span>', r.claimed_by)
+    concerns = "; ".join(CONCERN_SHORT.get(c.concern, c.concern) for c in r.concerns.all())
+    flags = format_html_join("", '<strong class="govuk-tag govuk-tag--{}">{}</strong> ',
+                             ((colour, label) for attr, colour, label in QUEUE_FLAGS if getattr(r, attr)))
+    if r.rag:
+        flags += rag_tag(r.rag)
+    return format_html(
+        '<tr class="govuk-table__row">'
+        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a>{}</td>'
+        '<td class="govuk-table__cell" data-sort-value="{}">{} ago</td>'
+        '<td class="govuk-table__cell app-nowrap{}" data-sort-value="{}">{}</td>'
+        '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell govuk-body-s">{}</td><td class="govuk-table__cell">{}</td></tr>',
+        reverse("triage-referral", args=[r.pk]), r.reference, mark_safe(extra),
+        date_filter(r.received_at, "U"), timesince_filter(r.received_at, now),
+        " app-overdue" if r.section == "overdue" else "", date_filter(r.triage_deadline, "U"),
+        date_filter(r.triage_deadline, "D j M H:i"), r.get_source_display(), r.get_area_display(), concerns, flags)
