@@ -404,6 +404,9 @@ class Allocation(models.Model):
             # The access policy: does this organisation hold a live allocation of this referral?
             models.Index(fields=["organisation", "referral"], name="alloc_org_live",
                          condition=Q(state__in=["pending", "accepted"])),  # LIVE
+            # The figures count allocations by the day they were made and the day they were handed back.
+            models.Index(fields=["allocated_at"], name="alloc_allocated_at"),
+            models.Index(fields=["handed_back_at"], name="alloc_handed_back_at", condition=Q(handed_back_at__isnull=False)),
         ]
         constraints = [
             # One live allocation per referral: a hand-back ends it before another can start.
@@ -477,7 +480,12 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["referral", "at"], name="refevent_referral_at")]
+        indexes = [
+            models.Index(fields=["referral", "at"], name="refevent_referral_at"),
+            # The figures count decisions by when they were made (today's live, the rollup's by day).
+            models.Index(fields=["at"], name="refevent_decision_at",
+                         condition=Q(kind__in=["allocated", "signposted", "declined", "info_requested"])),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="refevent_correction_says_what",

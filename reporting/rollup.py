@@ -286,14 +286,18 @@ def _write_days(days):
          for (day, area, measure, value), n in day_rows(days).items()], batch_size=5000)
 
 
+# An area's month rows leave out re-referral among all areas, and the all-areas rows re-referral within one area:
+# neither is ever read (a day's rows keep both, as the days of all areas are added up from each area's).
 MONTH_SQL = """
     INSERT INTO reporting_dailycount (day, month, area, measure, value, n)
     SELECT date_trunc('month', day)::date, true, area, measure, value, sum(n)
     FROM reporting_dailycount WHERE NOT month AND day >= %(first)s AND day < %(end)s
+        AND measure NOT LIKE 'rereferral.%%.all'
     GROUP BY 1, area, measure, value
     UNION ALL
     SELECT date_trunc('month', day)::date, true, %(all)s, measure, value, sum(n)
     FROM reporting_dailycount WHERE NOT month AND day >= %(first)s AND day < %(end)s
+        AND measure NOT LIKE 'rereferral.%%.area'
     GROUP BY 1, measure, value
 """
 
