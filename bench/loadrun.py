@@ -135,8 +135,11 @@ def run(scale, env, *, token, sessions):
                 tool, outcome = _generate(base, path, header_sets, scale.load_seconds, scale.load_connections)
                 # The requests wrk left queued in the listen backlog are still served: wait for them to drain.
                 _check(base, path, header_sets[0])
+                # Per core, so a figure from this 2-core machine compares with another's (the load generator and
+                # PostgreSQL run here too: it is the whole machine's throughput for this page, divided by its cores).
+                cores = os.cpu_count() or 1
                 results[key] = {"path": path, "tool": tool, "workers": WORKERS, "connections": scale.load_connections,
-                                **outcome}
+                                **outcome, "cores": cores, "rps_per_core": round(outcome["rps"] / cores, 1)}
                 logger.info("%s: %s requests/s, p99 %s ms, %s errors (%s)", key, outcome["rps"], outcome["p99_ms"],
                             outcome["errors"], tool)
         finally:

@@ -217,6 +217,13 @@ def pages(scale, people, region):
         year = figures + "?" + urlencode({"preset": "last_12_months"})
         out["figures_year"] = p.measure("figures, 12 months", [(manager, year)],
                                         [(manager, figures + "?" + urlencode({"preset": "last_12_months", "area": "walsall"}))])
+        # Every section at once (the API's whole answer): the diversion cases are still counted live.
+        vru_manager = people.vru("manager")
+        _, secret = token_services.create_token(access.acting_for(vru_manager), "bench figures")
+        api = p.client(vru_manager, token=secret)
+        every = reverse("api-figures-list") + "?" + urlencode({"preset": "last_12_months"})
+        out["figures_all_api"] = p.measure("figures API, every section", [(api, every)],
+                                           [(api, every + "&" + urlencode({"area": "walsall"}))])
     return out
 
 

@@ -15,7 +15,8 @@ TARGETS = {
     "api_vs_bare_drf": ("ratio_p95", "<=", 1.5, "≤ 1.5 times the bare DRF list"),
     "young_person_page": ("p95_ms", "<", 150, "p95 < 150 ms"),
     "caseload_yos_birmingham": ("p95_ms", "<", 150, "p95 < 150 ms"),
-    "figures_year": ("p95_ms", "<", 1500, "p95 < 1.5 s"),
+    "figures_year": ("p95_ms", "<", 500, "p95 < 500 ms"),
+    "figures_all_api": (None, None, None, "none set"),
     "search_triager": ("p95_ms", "<", 100, "p95 < 100 ms"),
     "search_partner": ("p95_ms", "<", 100, "p95 < 100 ms"),
     "search_ilike_triager": (None, None, None, "a ratio, none set"),
@@ -25,8 +26,8 @@ TARGETS = {
     "figures_rollup": (None, None, None, "none set"),
     "take_next": ("double_claims", "==", 0, "0 double claims"),
     "access_vs_guardian": ("ratio", ">=", 8, "≥ 8 times faster"),
-    "load_api": ("errors", "==", 0, "0 errors"),
-    "load_queue": ("errors", "==", 0, "0 errors"),
+    "load_api": ("p99_ms", "<", 500, "p99 < 500 ms, 0 errors"),
+    "load_queue": ("p99_ms", "<", 1000, "p99 < 1 s, 0 errors"),
 }
 LABELS = {
     "triage_queue": "Triage queue (VRU triager)",
@@ -37,6 +38,7 @@ LABELS = {
     "young_person_page": "A young person's page",
     "caseload_yos_birmingham": "Caseload, YOS Birmingham",
     "figures_year": "Figures page, last 12 months",
+    "figures_all_api": "Figures API, every section, last 12 months (the diversion cases counted live)",
     "search_triager": "Find a young person by name: search page, VRU triager",
     "search_partner": "Find a young person by name: search page, YOS Birmingham",
     "search_ilike_triager": "Search against ILIKE '%name%', same scope: VRU triager",
@@ -67,6 +69,8 @@ def judge(measurements):
         met = OPS[op](result[number], target)
         if "queries_constant" in result:  # pages: the query count must not grow with the data either
             met = met and result["queries_constant"]
+        if "errors" in result and number != "errors":  # a load run meets its latency target with no errors
+            met = met and result["errors"] == 0
         result["met"] = met
 
 
@@ -101,7 +105,8 @@ def _result(key, r):
                 f"({r['searches']} searches; found {r['ours_found_per_search']} against {r['ilike_found_per_search']} "
                 "a search)"), "—"
     if key.startswith("load_"):
-        return (f"{r['rps']:,} requests/s, p99 {_ms(r['p99_ms'])} ms, {r['errors']} errors "
+        return (f"{r['rps']:,} requests/s ({r.get('rps_per_core', '—')} per core), p50 {_ms(r.get('p50_ms'))} · "
+                f"p99 {_ms(r['p99_ms'])} ms, {r['errors']} errors "
                 f"({r['connections']} connections, {r['seconds']} s, {r['tool']})"), "—"
     return json.dumps(r), "—"
 

@@ -57,6 +57,16 @@ def test_small_scale_runs_end_to_end_and_reports_every_measurement(tmp_path):
         assert all(_number(page[k]) for k in ("p50_ms", "p95_ms", "max_ms", "queries")), (key, page)
         assert page["met"] in (True, False) and page["target"], (key, page)
 
+    every = m["figures_all_api"]
+    assert every["requests"] >= 3 and _number(every["p95_ms"]) and every["queries_constant"], every
+    peers = m["api_vs_bare_drf"]
+    # The bare DRF list and our list read a full page of the same referrals' fields; the bare SQL is the floor.
+    assert peers["rows"] == peers["bare_rows"] > 0 and peers["floor_statements"] > 0, peers
+    assert all(_number(peers[k]) for k in ("ratio_p50", "ratio_p95", "floor_ratio_p50")), peers
+    assert peers["met"] in (True, False), peers
+    rolled = m["figures_rollup"]
+    assert rolled["days"] > 0 and rolled["rows"] > 0 and _number(rolled["seconds"]), rolled
+
     for key in ("compliance_sweep", "deadline_job"):
         assert m[key]["cases"] > 0 and _number(m[key]["cases_per_second"]), m[key]
     assert m["take_next"]["claims"] > 0 and m["take_next"]["double_claims"] == 0, m["take_next"]
@@ -68,6 +78,7 @@ def test_small_scale_runs_end_to_end_and_reports_every_measurement(tmp_path):
         assert m[key]["ours_found_per_search"] > m[key]["ilike_found_per_search"] > 0, m[key]
     for key in ("load_api", "load_queue"):
         assert m[key]["requests"] > 0 and _number(m[key]["rps"]) and _number(m[key]["p99_ms"]), m[key]
+        assert _number(m[key]["rps_per_core"]) and m[key]["cores"] > 0, m[key]
         assert m[key]["errors"] == 0, m[key]
 
     table = (tmp_path / "latest.md").read_text()
