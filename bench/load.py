@@ -243,6 +243,7 @@ class Loader:
             ("outcomes_returntopolice + policeoutcome + caseevent", self.case_history),
             ("outcomes_intervention", self.interventions),
             ("outcomes_session", self.sessions),
+            ("outcomes_intervention next_due", self.next_due),
             ("outcomes_assessment", self.assessments),
             ("cohorts", self.cohorts),
             ("create secondary indexes", self.create_indexes),
@@ -686,6 +687,13 @@ class Loader:
         from .load_cohorts import load_cohorts
 
         return load_cohorts(self)
+
+    def next_due(self):
+        """The caseload's stored next due date, as the services keep it (outcomes/next_due.py), set-based."""
+        from outcomes.models import Intervention
+        from outcomes.next_due import earliest_pending
+
+        return Intervention.objects.filter(case__isnull=False).update(next_due=earliest_pending())
 
     def _stale_triggers(self):
         with connection.cursor() as cursor:

@@ -198,6 +198,9 @@ class Intervention(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     next_session_on = models.DateField(null=True, blank=True, help_text="The next session booked, if any.")
+    # A diversion case's earliest pending condition, kept by the services that change conditions (next_due.py):
+    # the caseload is ordered by it, from an index, instead of working it out for every live row.
+    next_due = models.DateField(null=True, blank=True)
     # Work started on an allocation (null for a diversion case's intervention and for rows made before this field).
     allocation = models.ForeignKey("referrals.Allocation", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="interventions")
@@ -213,6 +216,9 @@ class Intervention(models.Model):
             # "Our caseload": live ones (ended_on empty) and ended ones, the latest first.
             models.Index(fields=["organisation", "-ended_on", "-id"], name="intervention_org_ended"),
             models.Index(fields=["young_person"], name="intervention_young_person"),
+            # The live caseload in its order: the nearest due date first (none last), then the oldest.
+            models.Index(F("organisation"), F("next_due").asc(nulls_last=True), F("started_on"), F("id"),
+                         name="intervention_live_next_due", condition=Q(ended_on__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -72,7 +72,7 @@ def caseload(acting, *, today=None, ended=None):
     `ended` False: the live ones only, the nearest due date first; True: the ended ones, the latest first
     (read by index, without working out what is due for thousands of finished interventions); None: both.
 
-    Each row carries next_due (the earliest pending condition of its case), assessment_due,
+    Each row carries next_due (the earliest pending condition of its case, stored: outcomes/next_due.py), assessment_due,
     overdue (a condition missed or pending past its due date), last_session_on and
     sessions_attended, counting only sessions that have not been corrected.
     """
@@ -89,14 +89,15 @@ def caseload(acting, *, today=None, ended=None):
     if ended is not None:
         queryset = queryset.filter(ended_on__isnull=not ended)
     order = [F("ended_on").desc(nulls_first=True), F("next_due").asc(nulls_last=True), "started_on", "id"]
-    if ended:
+    if ended is False:
+        order = order[1:]  # the live ones alone: the index intervention_live_next_due, in its order
+    elif ended:
         order = ["-ended_on", "-id"]
     return (
         queryset.select_related("young_person", "programme", "case", "case__pathway")
         .prefetch_related(Prefetch("case__conditions", queryset=Condition.objects.order_by("position", "id")))
         .annotate(
             may_see_name=access.visible_at(acting, YoungPerson, "young_person_id"),
-            next_due=Subquery(pending.values("due_on")[:1], output_field=DateField()),
             assessment_due=Subquery(pending.filter(kind=rules.ASSESSMENT).values("due_on")[:1], output_field=DateField()),
             overdue=Exists(conditions.filter(Q(status=rules.MISSED) | Q(status=rules.PENDING, due_on__lt=today))),
             last_session_on=Subquery(live_sessions.order_by("-held_on").values("held_on")[:1], output_field=DateField()),

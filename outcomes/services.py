@@ -33,7 +33,7 @@ from referrals import rules as referral_rules
 from referrals import search
 from referrals.models import Allocation, Ethnicity, ReferralEvent, Sex, YoungPerson
 
-from . import notices, rules, selectors
+from . import next_due, notices, rules, selectors
 from .models import (
     CONDITION_EVENTS,
     INTERVENTION_END_EVENTS,
@@ -354,6 +354,7 @@ def start_case(acting, *, crime_reference, offence, offence_date, pathway, lead_
         young_person=young_person, case=case, organisation=lead_organisation, programme=programme,
         started_on=start_date, planned_sessions=n_sessions, created_at=now,
     )
+    next_due.keep([case])
     _event(case, K.STARTED, acting, f"{pathway.name} case started: contract {long_date(start_date)} to {long_date(end)}, "
            f"return-to-police deadline {long_date(deadline)}", now=now,
            detail={"end_date": end.isoformat(), "deadline": deadline.isoformat(), "acknowledged": case.deadline_acknowledged,
@@ -421,6 +422,7 @@ def add_condition(acting, case, *, description, due_on, now, idempotency_key=Non
         raise ValidationError(problems)
     condition = Condition.objects.create(case=case, kind=rules.OTHER, description=description.strip(), due_on=due_on,
                                          position=count)
+    next_due.keep([case])
     detail = {"condition": condition.pk}
     if idempotency_key is not None:
         detail["idempotency_key"] = str(idempotency_key)
@@ -848,6 +850,7 @@ def refresh_case(case, *, today, now=None):
     with transaction.atomic():
         case = DiversionCase.objects.select_for_update().get(pk=getattr(case, "pk", case))
         if case.status not in rules.ACTIVE_STATUSES:
+            next_due.keep([case])  # a condition recorded by hand on a case no longer live still moves it
             return case
         sessions = Session.objects.filter(intervention__case=case, attendance=Attendance.ATTENDED, correction__isnull=True)
         attended = sorted(sessions.values_list("held_on", flat=True))
@@ -885,6 +888,7 @@ def refresh_case(case, *, today, now=None):
             case.save(update_fields=["status", "at_risk_since"])
             _event(case, K.RISK_RESOLVED, None, "No condition is missed any longer: the case is active again", now=now)
             audit.record(None, A.UPDATE, case, detail={"action": "resolve_risk"})
+        next_due.keep([case])
         return case
 
 
@@ -1020,6 +1024,7 @@ def further_chance(acting, case, *, condition, new_due_on, reason, now):
     condition.status = ConditionStatus.PENDING
     condition.met_on = None
     condition.save(update_fields=["due_on", "status", "met_on"])
+    next_due.keep([case])
     case.at_risk_since = None
     case.breach_proposed_by = None
     case.breach_proposed_at = None

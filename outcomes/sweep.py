@@ -30,7 +30,7 @@ from partners import audit
 from partners.models import Role
 from partners.selectors import staff_by_organisation
 
-from . import notices, rules
+from . import next_due, notices, rules
 from .models import CONDITION_EVENTS, CaseEvent, Condition, DiversionCase
 
 A = audit.AuditAction
@@ -85,6 +85,7 @@ def _conditions(locked, today, now, events):
             status=Case(When(met, then=Value(rules.MET)), default=Value(rules.MISSED)),
             met_on=Case(When(met, then=F("due_on")), default=F("met_on")),
         )
+        next_due.keep({row[1] for row in changing})
     counts = {rules.MET: 0, rules.MISSED: 0}
     for pk, case_id, kind, description, due_on in changing:
         status = rules.MET if kind == rules.NO_REOFFENDING else rules.MISSED

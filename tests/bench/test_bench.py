@@ -62,6 +62,7 @@ def test_small_scale_runs_end_to_end_and_reports_every_measurement(tmp_path):
     peers = m["api_vs_bare_drf"]
     # The bare DRF list and our list read a full page of the same referrals' fields; the bare SQL is the floor.
     assert peers["rows"] == peers["bare_rows"] > 0 and peers["floor_statements"] > 0, peers
+    assert peers["ours_queries"] >= peers["floor_statements"] and peers["bare_queries"] > 0, peers
     assert all(_number(peers[k]) for k in ("ratio_p50", "ratio_p95", "floor_ratio_p50")), peers
     assert peers["met"] in (True, False), peers
     rolled = m["figures_rollup"]

@@ -9,7 +9,7 @@ import datetime
 
 import factory
 
-from outcomes import rules
+from outcomes import next_due, rules
 from outcomes.models import Condition, DiversionCase, Intervention, Offence, OutcomeCode, Pathway, Programme, ReturnToPolice
 from referrals import search
 from referrals.models import YoungPerson
@@ -94,6 +94,7 @@ def make_case(*, lead, police, decision_maker, status=rules.ACTIVE, pathway_code
     programme = programme or ProgrammeFactory(owner=lead, name="Knife crime programme")
     Intervention.objects.create(young_person=case.young_person, case=case, organisation=lead, programme=programme,
                                 started_on=start)
+    next_due.keep([case])  # as services.start_case leaves it
     if status == rules.RETURNED_TO_POLICE:
         ReturnToPolice.objects.create(case=case, confirmed_by=decision_maker, reason="Synthetic breach.",
                                   deadline=case.return_deadline)
