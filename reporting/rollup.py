@@ -316,6 +316,25 @@ def _next_month(day: date) -> date:
 
 # --- Reading: the page ----------------------------------------------------------------------------------
 
+# The rows that answer for each of the three periods (their months and days, none of them counted live), and for
+# the trend; an area's rows, or for every area the months' all-areas rows and every area's days.
+GRANULES = "((month AND day = ANY(%(m{i})s)) OR (NOT month AND day = ANY(%(d{i})s)))"
+AREA = "((%(area)s = '' AND (NOT month OR area = %(all)s)) OR (%(area)s <> '' AND area = %(area)s))"
+ROLLED_SQL = (
+    "SELECT measure, value, "
+    + ", ".join(f"sum(n) FILTER (WHERE {GRANULES.format(i=i)})" for i in range(3))
+    + " FROM reporting_dailycount WHERE " + GRANULES.format(i="_all") + " AND " + AREA
+    + " AND measure NOT LIKE 'rereferral.%%' GROUP BY measure, value"
+)
+TREND_SQL = ("SELECT date_trunc('month', day)::date, sum(n) FROM reporting_dailycount WHERE measure = "
+             "'referrals.source' AND " + GRANULES.format(i="_trend") + " AND " + AREA + " GROUP BY 1")
+REREFERRAL_COUNT_SQL = (
+    "SELECT measure, "
+    + ", ".join(f"sum(n) FILTER (WHERE {GRANULES.format(i=i)} AND (value = '' OR value < %(s{i})s))" for i in range(3))
+    + " FROM reporting_dailycount WHERE " + GRANULES.format(i="_all") + " AND " + AREA
+    + " AND measure LIKE 'rereferral.%%' GROUP BY measure"
+)
+
 
 def counts(scope, periods, *, today=None):
     """The counts for the VRU's figures from the rollup plus the days counted live; None when the rollup cannot
@@ -363,49 +382,28 @@ class RolledCounts:
             plan[key] = (months, days, [d for d in live if start <= d < stop])
         return plan, sorted(live)
 
-    def _area_condition(self):
-        if self.area:
-            return "area = %(area)s", {"area": self.area}
-        return "(NOT month OR area = %(all)s)", {"all": ALL_AREAS}
-
     def _load(self):
         if self._facts is not None:
             return self._facts
         plan, live = self._plan()
         keys = rules.PERIOD_KEYS
-        where_area, params = self._area_condition()
-        params = dict(params)
-        filters = []
+        params = {"area": self.area, "all": ALL_AREAS}
         for i, key in enumerate(keys):
             params[f"m{i}"], params[f"d{i}"] = plan[key][0], plan[key][1]
-            filters.append(f"sum(n) FILTER (WHERE (month AND day = ANY(%(m{i})s)) OR (NOT month AND day = ANY(%(d{i})s)))")
+            params[f"s{i}"] = self.periods.by_key[key].start.isoformat()
         params["m_all"] = sorted({m for key in keys for m in plan[key][0]})
         params["d_all"] = sorted({d for key in keys for d in plan[key][1]})
+        params["m_trend"], params["d_trend"] = plan["trend"][0], plan["trend"][1]
         facts = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(keys, 0)))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT measure, value, {', '.join(filters)} FROM reporting_dailycount "
-                f"WHERE ((month AND day = ANY(%(m_all)s)) OR (NOT month AND day = ANY(%(d_all)s))) AND {where_area} "
-                "AND measure NOT LIKE 'rereferral.%%' GROUP BY measure, value", params)
+            cursor.execute(ROLLED_SQL, params)
             for measure, value, *ns in cursor.fetchall():
                 for key, n in zip(keys, ns, strict=True):
                     facts[measure][value][key] += n or 0
-            months, days, _ = plan["trend"]
-            cursor.execute(
-                "SELECT date_trunc('month', day)::date, sum(n) FROM reporting_dailycount WHERE measure = "
-                "'referrals.source' AND ((month AND day = ANY(%(m)s)) OR (NOT month AND day = ANY(%(d)s))) AND "
-                f"{where_area} GROUP BY 1", {**params, "m": months, "d": days})
+            cursor.execute(TREND_SQL, params)
             trend = Counter(dict(cursor.fetchall()))
             # Re-referral: a row counts in a period when the referral before it arrived before the period began.
-            counted = []
-            for i, key in enumerate(keys):
-                params[f"s{i}"] = self.periods.by_key[key].start.isoformat()
-                counted.append(f"sum(n) FILTER (WHERE ((month AND day = ANY(%(m{i})s)) OR (NOT month AND day = "
-                               f"ANY(%(d{i})s))) AND (value = '' OR value < %(s{i})s))")
-            cursor.execute(
-                f"SELECT measure, {', '.join(counted)} FROM reporting_dailycount "
-                f"WHERE ((month AND day = ANY(%(m_all)s)) OR (NOT month AND day = ANY(%(d_all)s))) AND {where_area} "
-                "AND measure LIKE 'rereferral.%%' GROUP BY measure", params)
+            cursor.execute(REREFERRAL_COUNT_SQL, params)
             rereferral = defaultdict(lambda: dict.fromkeys(keys, 0))
             for measure, *ns in cursor.fetchall():
                 for key, n in zip(keys, ns, strict=True):

@@ -69,15 +69,11 @@ def queue_row(r, now):
     from django.template.defaultfilters import timesince_filter
     from django.urls import reverse
     from django.utils.html import format_html_join
-    from django.utils.safestring import mark_safe
 
     from referrals.models import CONCERN_SHORT
 
-    extra = ""
-    if r.person:
-        extra += format_html('<br><span class="govuk-body-s" data-testid="person">{}</span>', r.person)
-    if r.claim_live:
-        extra += format_html('<br><span class="govuk-body-s">Claimed by {}</span>', r.claimed_by)
+    person = format_html('<br><span class="govuk-body-s" data-testid="person">{}</span>', r.person) if r.person else ""
+    claim = format_html('<br><span class="govuk-body-s">Claimed by {}</span>', r.claimed_by) if r.claim_live else ""
     concerns = "; ".join(CONCERN_SHORT.get(c.concern, c.concern) for c in r.concerns.all())
     flags = format_html_join("", '<strong class="govuk-tag govuk-tag--{}">{}</strong> ',
                              ((colour, label) for attr, colour, label in QUEUE_FLAGS if getattr(r, attr)))
@@ -85,12 +81,12 @@ def queue_row(r, now):
         flags += rag_tag(r.rag)
     return format_html(
         '<tr class="govuk-table__row">'
-        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a>{}</td>'
+        '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a>{}{}</td>'
         '<td class="govuk-table__cell" data-sort-value="{}">{} ago</td>'
         '<td class="govuk-table__cell app-nowrap{}" data-sort-value="{}">{}</td>'
         '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
         '<td class="govuk-table__cell govuk-body-s">{}</td><td class="govuk-table__cell">{}</td></tr>',
-        reverse("triage-referral", args=[r.pk]), r.reference, mark_safe(extra),
+        reverse("triage-referral", args=[r.pk]), r.reference, person, claim,
         date_filter(r.received_at, "U"), timesince_filter(r.received_at, now),
         " app-overdue" if r.section == "overdue" else "", date_filter(r.triage_deadline, "U"),
         date_filter(r.triage_deadline, "D j M H:i"), r.get_source_display(), r.get_area_display(), concerns, flags)
