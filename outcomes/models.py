@@ -216,9 +216,10 @@ class Intervention(models.Model):
             # "Our caseload": live ones (ended_on empty) and ended ones, the latest first.
             models.Index(fields=["organisation", "-ended_on", "-id"], name="intervention_org_ended"),
             models.Index(fields=["young_person"], name="intervention_young_person"),
-            # The live caseload in its order: the nearest due date first (none last), then the oldest.
-            models.Index(F("organisation"), F("next_due").asc(nulls_last=True), F("started_on"), F("id"),
-                         name="intervention_live_next_due", condition=Q(ended_on__isnull=True)),
+            # The live caseload in its order: the nearest due date first (none last: an ascending index's own
+            # order on PostgreSQL), then the oldest.
+            models.Index(fields=["organisation", "next_due", "started_on", "id"], name="intervention_live_next_due",
+                         condition=Q(ended_on__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='intervention',
-            index=models.Index(models.F('organisation'), models.OrderBy(models.F('next_due'), nulls_last=True), models.F('started_on'), models.F('id'), condition=models.Q(('ended_on__isnull', True)), name='intervention_live_next_due'),
+            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['organisation', 'next_due', 'started_on', 'id'], name='intervention_live_next_due'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
