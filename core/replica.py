@@ -66,11 +66,12 @@ class reads:  # noqa: N801 - used as a decorator and a context manager, like tra
         return wrapper
 
 
+def _pin_key(credential):
+    return "replica-pin:" + hashlib.sha256(credential.encode()).hexdigest() if credential else None
+
+
 def _caller_key(request):
-    credential = request.headers.get("Authorization") or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not credential:
-        return None
-    return "replica-pin:" + hashlib.sha256(credential.encode()).hexdigest()
+    return _pin_key(request.headers.get("Authorization") or request.COOKIES.get(settings.SESSION_COOKIE_NAME))
 
 
 class PinAfterWriteMiddleware:
@@ -97,6 +98,4 @@ class PinAfterWriteMiddleware:
 
 def _new_session_key(response):
     cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
-    if cookie is None or not cookie.value:
-        return None
-    return "replica-pin:" + hashlib.sha256(cookie.value.encode()).hexdigest()
+    return _pin_key(cookie.value if cookie is not None else None)

@@ -367,7 +367,7 @@ class RolledCounts:
         first = min(start for start, _ in self.ranges.values())
         end = max(stop for _, stop in self.ranges.values())
         stale = set(StaleDay.objects.filter(day__gte=first, day__lt=end).values_list("day", flat=True).distinct())
-        live = stale | {d for d in _days(max(first, self.through + timedelta(days=1)), end)} | {self.today}
+        live = stale | set(_days(max(first, self.through + timedelta(days=1)), end)) | {self.today}
         plan = {}
         for key, (start, stop) in self.ranges.items():
             months, days, month = [], [], start.replace(day=1)
