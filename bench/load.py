@@ -689,11 +689,14 @@ class Loader:
         return load_cohorts(self)
 
     def next_due(self):
-        """The caseload's stored next due date, as the services keep it (outcomes/next_due.py), set-based."""
-        from outcomes.models import Intervention
-        from outcomes.next_due import earliest_pending
-
-        return Intervention.objects.filter(case__isnull=False).update(next_due=earliest_pending())
+        """The caseload's stored next due date, as the services keep it (outcomes/next_due.py): the earliest pending
+        condition, one grouped pass (the secondary indexes a per-row lookup would need are not built yet)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE outcomes_intervention i SET next_due = m.due FROM ("
+                "    SELECT case_id, min(due_on) AS due FROM outcomes_condition WHERE status = 'pending' GROUP BY case_id"
+                ") m WHERE i.case_id = m.case_id")
+            return cursor.rowcount
 
     def _stale_triggers(self):
         with connection.cursor() as cursor:

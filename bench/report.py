@@ -38,7 +38,7 @@ LABELS = {
     "young_person_page": "A young person's page",
     "caseload_yos_birmingham": "Caseload, YOS Birmingham",
     "figures_year": "Figures page, last 12 months",
-    "figures_all_api": "Figures API, every section, last 12 months (the diversion cases counted live)",
+    "figures_all_api": "Figures API, every section on its own, last 12 months",
     "search_triager": "Find a young person by name: search page, VRU triager",
     "search_partner": "Find a young person by name: search page, YOS Birmingham",
     "search_ilike_triager": "Search against ILIKE '%name%', same scope: VRU triager",

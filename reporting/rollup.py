@@ -1,10 +1,11 @@
 """The VRU's figures from a rollup that always agrees with the records.
 
-Closed days are counted once into DailyCount (reporting.models), by day and area, for every count the referrals,
-triage and interventions sections break down by; each whole month also gets a row per count (its days added up,
+Closed days are counted once into DailyCount (reporting.models), by day and area, for every count the figures
+break down by (referrals, triage, interventions, re-referrals, the diversion pathways and the disproportionality
+built on them); each whole month also gets a row per count (its days added up,
 and once more for all areas together). The page adds up months and days, and counts live the days the rollup
 cannot answer for: today, any closed day the job has not reached, and any day a later change touched (the
-database's triggers mark it in StaleDay; see migrations/0003_rollup_triggers.py).
+database's triggers mark it in StaleDay; see migrations/0003_rollup_triggers.py and 0005).
 
 Medians and 90th percentiles need the distribution, not a count: the rollup keeps how many first decisions took
 each whole tenth of an hour, the precision the page shows, and the live figures count in the same tenths, so the
@@ -18,12 +19,21 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core import clock
-from outcomes.models import Intervention, InterventionStatus, Programme, Session
+from outcomes.models import (
+    CaseStatus,
+    DiversionCase,
+    Intervention,
+    InterventionStatus,
+    OutcomeCode,
+    PoliceOutcome,
+    Programme,
+    Session,
+)
 from partners.models import Organisation
 from referrals.models import Allocation, Decision, Referral, ReferralConcern, ReferralEvent
 
@@ -31,6 +41,7 @@ from . import rules, sql
 from .models import DailyCount, RollupState, StaleDay
 
 ALL_AREAS = "*"  # a month's row for every area together
+ONCE_PER_PERIOD = ("rereferral.", "since.")  # counted once in a period: their value is the day of the one before
 ENDED = {InterventionStatus.COMPLETED, InterventionStatus.DISENGAGED, InterventionStatus.WITHDRAWN}
 
 
@@ -76,6 +87,8 @@ def day_rows(days) -> Counter:
     _allocation_rows(days, rows)
     _intervention_rows(days, rows)
     _rereferral_rows(days, rows)
+    _case_rows(days, rows)
+    _case_event_rows(days, rows)
     return rows
 
 
@@ -233,6 +246,70 @@ def _rereferral_rows(days, rows):
                 rows[day, area, "rereferral.again.area", _iso(prev_again_area)] += 1
 
 
+def _case_rows(days, rows):
+    """The diversion cases: by pathway on the day each started, completed and was returned to police; by the young
+    person's ethnic group on the day it started, with how it has ended so far (disproportionality); the police
+    outcomes on the day they were recorded."""
+    from .selectors import _late, _prosecuted
+
+    area = Coalesce("young_person__area", Value(""), output_field=CharField())
+    cases = DiversionCase.objects.annotate(area_=area, late=ExpressionWrapper(_late(), BooleanField()),
+                                           prosecuted=ExpressionWrapper(_prosecuted(), BooleanField()))
+    for day, area_, pathway, ethnicity, returned, prosecuted in (
+            cases.filter(_on("start_date", days, dates=True))
+            .values_list("start_date", "area_", "pathway__code", "young_person__ethnicity", "return_to_police__id",
+                         "prosecuted")):
+        rows[day, area_, "diversion.started", pathway] += 1
+        rows[day, area_, "cases.started", ethnicity or ""] += 1
+        if returned is not None:
+            rows[day, area_, "cases.breached", ethnicity or ""] += 1
+        if prosecuted:
+            rows[day, area_, "cases.prosecuted", ethnicity or ""] += 1
+    for day, area_, pathway in (cases.filter(_on("closed_at", days), status=CaseStatus.COMPLETED)
+                                .annotate(day=_local_day("closed_at")).values_list("day", "area_", "pathway__code")):
+        rows[day, area_, "diversion.completed", pathway] += 1
+    for day, area_, pathway, late in (cases.filter(_on("return_to_police__returned_at", days))
+                                      .annotate(day=_local_day("return_to_police__returned_at"))
+                                      .values_list("day", "area_", "pathway__code", "late")):
+        rows[day, area_, "diversion.returned", pathway] += 1
+        if late:
+            rows[day, area_, "diversion.late", pathway] += 1
+    for day, area_, outcome in (PoliceOutcome.objects.filter(_on("recorded_at", days))
+                                .annotate(day=_local_day("recorded_at"),
+                                          area_=Coalesce("case__young_person__area", Value(""), output_field=CharField()))
+                                .values_list("day", "area_", "outcome_id")):
+        rows[day, area_, "diversion.outcome", str(outcome)] += 1
+
+
+# A case counts once in a period however many breach proposals (or further offences) it had there: like re-referral,
+# each event keeps the day of the case's one of that kind before it, and a period counts those whose day before is
+# earlier than its start (or none).
+CASE_EVENT_SQL = """
+WITH chosen AS (
+    SELECT e.case_id, e.kind, e.at, lag(e.at) OVER (PARTITION BY e.case_id, e.kind ORDER BY e.at, e.id) AS before
+    FROM outcomes_caseevent e
+    WHERE e.kind IN ('breach_proposed', 'reoffence') AND e.case_id IN (
+        SELECT case_id FROM outcomes_caseevent WHERE kind IN ('breach_proposed', 'reoffence') AND ({ranges}))
+)
+SELECT reporting_local_day(chosen.at), coalesce(p.area, ''), w.code, chosen.kind, reporting_local_day(chosen.before)
+FROM chosen JOIN outcomes_diversioncase c ON c.id = chosen.case_id
+    JOIN referrals_youngperson p ON p.id = c.young_person_id JOIN outcomes_pathway w ON w.id = c.pathway_id
+WHERE {chosen}
+"""
+
+
+def _case_event_rows(days, rows):
+    ranges, params = [], []
+    for first, end in _runs(days):
+        ranges.append("(at >= %s AND at < %s)")
+        params += [rules.midnight(first), rules.midnight(end)]
+    text = " OR ".join(ranges)
+    with connection.cursor() as cursor:
+        cursor.execute(CASE_EVENT_SQL.format(ranges=text, chosen=text.replace("at ", "chosen.at ")), params + params)
+        for day, area, pathway, kind, before in cursor.fetchall():
+            rows[day, area, f"since.{kind}.{pathway}", _iso(before)] += 1
+
+
 def _iso(day):
     return day.isoformat() if day else ""
 
@@ -324,7 +401,7 @@ ROLLED_SQL = (
     "SELECT measure, value, "
     + ", ".join(f"sum(n) FILTER (WHERE {GRANULES.format(i=i)})" for i in range(3))
     + " FROM reporting_dailycount WHERE " + GRANULES.format(i="_all") + " AND " + AREA
-    + " AND measure NOT LIKE 'rereferral.%%' GROUP BY measure, value"
+    + " AND measure NOT LIKE 'rereferral.%%' AND measure NOT LIKE 'since.%%' GROUP BY measure, value"
 )
 TREND_SQL = ("SELECT date_trunc('month', day)::date, sum(n) FROM reporting_dailycount WHERE measure = "
              "'referrals.source' AND " + GRANULES.format(i="_trend") + " AND " + AREA + " GROUP BY 1")
@@ -332,7 +409,7 @@ REREFERRAL_COUNT_SQL = (
     "SELECT measure, "
     + ", ".join(f"sum(n) FILTER (WHERE {GRANULES.format(i=i)} AND (value = '' OR value < %(s{i})s))" for i in range(3))
     + " FROM reporting_dailycount WHERE " + GRANULES.format(i="_all") + " AND " + AREA
-    + " AND measure LIKE 'rereferral.%%' GROUP BY measure"
+    + " AND (measure LIKE 'rereferral.%%' OR measure LIKE 'since.%%') GROUP BY measure"
 )
 
 
@@ -402,7 +479,8 @@ class RolledCounts:
                     facts[measure][value][key] += n or 0
             cursor.execute(TREND_SQL, params)
             trend = Counter(dict(cursor.fetchall()))
-            # Re-referral: a row counts in a period when the referral before it arrived before the period began.
+            # Re-referral (and a case's breach proposals, further offences): a row counts in a period when the one
+            # before it was before the period began.
             cursor.execute(REREFERRAL_COUNT_SQL, params)
             rereferral = defaultdict(lambda: dict.fromkeys(keys, 0))
             for measure, *ns in cursor.fetchall():
@@ -414,7 +492,7 @@ class RolledCounts:
             for key in keys:
                 if day not in plan[key][2]:
                     continue
-                if measure.startswith("rereferral."):
+                if measure.startswith(ONCE_PER_PERIOD):
                     if not value or value < self.periods.by_key[key].start.isoformat():
                         rereferral[measure][key] += n
                 else:
@@ -497,6 +575,25 @@ class RolledCounts:
         people, again = self._rereferral[f"rereferral.people.{among}"], self._rereferral[f"rereferral.again.{among}"]
         return {**{f"people_{k}": people[k] for k in rules.PERIOD_KEYS},
                 **{f"again_{k}": again[k] for k in rules.PERIOD_KEYS}}
+
+    def diversion(self):
+        facts, once = self._load(), self._rereferral
+        result = defaultdict(dict)
+        for name in ("started", "completed", "returned", "late"):
+            for pathway, by_key in facts[f"diversion.{name}"].items():
+                result[pathway][name] = dict(by_key)
+        for measure, by_key in once.items():
+            if measure.startswith("since."):
+                _, name, pathway = measure.split(".", 2)
+                result[pathway][name] = dict(by_key)
+        return dict(result)
+
+    def outcomes(self):
+        codes = {str(pk): (code, name) for pk, code, name in OutcomeCode.objects.values_list("pk", "code", "name")}
+        return self._by("diversion.outcome", label=codes.get)
+
+    def cases(self):
+        return self._merged({m: f"cases.{m}" for m in ("started", "breached", "prosecuted")}, lambda value: value)
 
     def interventions(self):
         organisations, programmes = self._names()

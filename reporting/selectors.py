@@ -233,6 +233,15 @@ class LiveCounts:
     def rereferral(self) -> dict:
         return rereferral_counts(self.scope, self.periods)
 
+    def diversion(self) -> dict:
+        return diversion_counts(self.scope, self.periods)
+
+    def outcomes(self) -> dict:
+        return outcome_counts(self.scope, self.periods)
+
+    def cases(self) -> dict:
+        return case_counts_by_ethnicity(self.scope, self.periods)
+
     def interventions(self) -> tuple[dict, dict]:
         attended = Session.objects.filter(intervention_id=OuterRef("pk"), attendance="attended", correction__isnull=True)
         base = (Intervention.objects.filter(_interventions_q(self.scope), self.periods.any("started_on", dates=True))
@@ -461,50 +470,72 @@ CASE_MEASURES = (
 )
 
 
-def _event_in(kind, periods, key):
-    return Exists(CaseEvent.objects.filter(periods.within("at", key), case_id=OuterRef("pk"), kind=kind))
+def _late():
+    """Police received the case after its return-to-police deadline, or the deadline passed before they had it."""
+    return (Q(return_to_police__received_at__date__gt=F("return_to_police__deadline"))
+            | Q(deadline_missed_on__isnull=False))
 
 
-def diversion_figures(scope: FigureScope, periods: Periods) -> list[f.Figure]:
+def _prosecuted():
+    return Q(status=CaseStatus.OUTCOME_RECORDED, return_to_police__isnull=False, police_outcome__outcome__code=1)
+
+
+def diversion_counts(scope: FigureScope, periods: Periods) -> dict:
+    """{pathway code: {measure: {period key: n}}}: each case counted on the day of what happened to it.
+
+    A case with two breach proposals (or two further offences) in a period counts once in it.
+    """
+    returned = "return_to_police__returned_at"
+    cases = DiversionCase.objects.filter(_cases_q(scope)).filter(
+        periods.any("start_date", dates=True) | periods.any("closed_at") | periods.any(returned))
+    counts = _counts(cases, "pathway__code", {
+        "started": ("start_date", Q(), True),
+        "completed": ("closed_at", Q(status=CaseStatus.COMPLETED), False),
+        "returned": (returned, Q(), False),
+        "late": (returned, _late(), False),
+    }, periods)
+    kinds = {"breach_proposed": CaseEvent.Kind.BREACH_PROPOSED, "reoffence": CaseEvent.Kind.REOFFENCE}
+    events = CaseEvent.objects.filter(_cases_q(scope, "case__"), kind__in=list(kinds.values())).filter(periods.any("at"))
+    annotations = {f"{name}_{key}": Count("case_id", distinct=True, filter=Q(kind=kind) & periods.within("at", key))
+                   for name, kind in kinds.items() for key in rules.PERIOD_KEYS}
+    for row in events.values("case__pathway__code").annotate(**annotations).order_by():
+        slot = counts.setdefault(row["case__pathway__code"], {name: _zero() for name, _ in CASE_MEASURES})
+        for name in kinds:
+            slot[name] = {key: row[f"{name}_{key}"] for key in rules.PERIOD_KEYS}
+    return counts
+
+
+def outcome_counts(scope: FigureScope, periods: Periods) -> dict:
+    outcomes = PoliceOutcome.objects.filter(_cases_q(scope, "case__"), periods.any("recorded_at"))
+    return _counts(outcomes, ("outcome__code", "outcome__name"), {"n": ("recorded_at", Q(), False)}, periods)
+
+
+def case_counts_by_ethnicity(scope: FigureScope, periods: Periods) -> dict:
+    """Diversion cases started in each period by the young person's ethnic group, with how they ended so far."""
+    cases = DiversionCase.objects.filter(_cases_q(scope), periods.any("start_date", dates=True))
+    return _counts(cases.annotate(group=F("young_person__ethnicity")), "group", {
+        "started": ("start_date", Q(), True),
+        "breached": ("start_date", Q(return_to_police__isnull=False), True),
+        "prosecuted": ("start_date", _prosecuted(), True),
+    }, periods)
+
+
+def diversion_figures(scope: FigureScope, periods: Periods, counts=None) -> list[f.Figure]:
     """Each pathway's cases, each counted on the day of what happened: started, completed, breach proposed...
 
     Returned after the deadline: police received the case after its return-to-police deadline, or the deadline
     passed before they had it (the daily job sets deadline_missed_on).
     """
-    first, last = periods.span
-    # Cases open at some time in the span: anything that happened to a case happened while it was open.
-    base = DiversionCase.objects.filter(_cases_q(scope), start_date__lt=last).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=rules.midnight(first)))
-    late = Q(return_to_police__received_at__date__gt=F("return_to_police__deadline")) | Q(deadline_missed_on__isnull=False)
-    annotations, aliases = {}, {}
-    for j, key in enumerate(rules.PERIOD_KEYS):
-        base = base.annotate(**{f"bp_{j}": _event_in(CaseEvent.Kind.BREACH_PROPOSED, periods, key),
-                                f"ro_{j}": _event_in(CaseEvent.Kind.REOFFENCE, periods, key)})
-        conditions = {
-            "started": periods.within("start_date", key, dates=True),
-            "completed": periods.within("closed_at", key) & Q(status=CaseStatus.COMPLETED),
-            "breach_proposed": Q(**{f"bp_{j}": True}),
-            "returned": periods.within("return_to_police__returned_at", key),
-            "late": periods.within("return_to_police__returned_at", key) & late,
-            "reoffence": Q(**{f"ro_{j}": True}),
-        }
-        for name, condition in conditions.items():
-            annotations[f"{name}_{j}"] = Count("pk", filter=condition)
-            aliases[f"{name}_{j}"] = (name, key)
-    rows = base.values("pathway__code").annotate(**annotations).order_by()
-    counts = {}
-    for row in rows:
-        slot = counts.setdefault(row["pathway__code"], {name: _zero() for name, _ in CASE_MEASURES})
-        for alias, (name, key) in aliases.items():
-            slot[name][key] += row[alias]
+    counts = counts or counts_for(scope, periods)
+    by_pathway = counts.diversion()
     figures = []
     for code, pathway in PATHWAYS.items():
-        slot = counts.get(code, {name: _zero() for name, _ in CASE_MEASURES})
+        slot = by_pathway.get(code, {})
         figures.append(f.Figure(code, pathway["name"], [
-            f.Row(name, label, f.COUNT, {k: f.count(slot[name][k]) for k in rules.PERIOD_KEYS}) for name, label in CASE_MEASURES
+            f.Row(name, label, f.COUNT, {k: f.count(slot.get(name, _zero())[k]) for k in rules.PERIOD_KEYS})
+            for name, label in CASE_MEASURES
         ]))
-    outcomes = PoliceOutcome.objects.filter(_cases_q(scope, "case__"), periods.any("recorded_at"))
-    by_code = _counts(outcomes, ("outcome__code", "outcome__name"), {"n": ("recorded_at", Q(), False)}, periods)
+    by_code = counts.outcomes()
     figures.append(f.Figure("outcomes", "Final outcomes by code", [
         f.Row(str(code), f"{code}: {name}", f.COUNT, {k: f.count(by_code[code, name]["n"][k]) for k in rules.PERIOD_KEYS})
         for code, name in sorted(by_code)
@@ -595,17 +626,11 @@ def _rr_figure(slug, title, events, bases, note, rate_kind=f.PERCENT):
     return f.Figure(slug, title, rows, note=note, chart="forest")
 
 
-def disproportionality_figures(scope: FigureScope, periods: Periods, by_ethnicity: dict) -> list[f.Figure]:
+def disproportionality_figures(scope: FigureScope, periods: Periods, by_ethnicity: dict, counts=None) -> list[f.Figure]:
     population = population_by_group(scope.area)
     referred = _by_group(by_ethnicity, "n")
     declined = _by_group(by_ethnicity, "declined")
-    cases = DiversionCase.objects.filter(_cases_q(scope), periods.any("start_date", dates=True))
-    prosecuted = Q(status=CaseStatus.OUTCOME_RECORDED, return_to_police__isnull=False, police_outcome__outcome__code=1)
-    by_case_group = _counts(cases.annotate(group=F("young_person__ethnicity")), "group", {
-        "started": ("start_date", Q(), True),
-        "breached": ("start_date", Q(return_to_police__isnull=False), True),
-        "prosecuted": ("start_date", prosecuted, True),
-    }, periods)
+    by_case_group = (counts or counts_for(scope, periods)).cases()
     started = _by_group(by_case_group, "started")
     return [
         _rr_figure("referral", "Referral rate per 1,000 people aged 10 to 24", referred, population,
@@ -636,10 +661,10 @@ def sections(acting, period: rules.Period, area: str = "") -> list[f.Section]:
         f.Section("referrals", f.SECTIONS["referrals"], referral),
         f.Section("triage", f.SECTIONS["triage"], triage_figures(scope, periods, counts)),
         f.Section("interventions", f.SECTIONS["interventions"], intervention_figures(scope, periods, counts)),
-        f.Section("diversion", f.SECTIONS["diversion"], diversion_figures(scope, periods)),
+        f.Section("diversion", f.SECTIONS["diversion"], diversion_figures(scope, periods, counts)),
         f.Section("re-referrals", f.SECTIONS["re-referrals"], rereferral_figures(scope, periods, counts)),
         f.Section("disproportionality", f.SECTIONS["disproportionality"],
-                  disproportionality_figures(scope, periods, by_ethnicity)),
+                  disproportionality_figures(scope, periods, by_ethnicity, counts)),
     ]
 
 
@@ -658,11 +683,12 @@ def section(acting, slug: str, period: rules.Period, area: str = "") -> f.Sectio
         raise KeyError(slug)
     scope = scope_for(acting, area)
     periods = Periods.of(period)
+    counts = counts_for(scope, periods)
     if slug in SECTION_BUILDERS:
-        figures = SECTION_BUILDERS[slug](scope, periods)
+        figures = SECTION_BUILDERS[slug](scope, periods, counts)
     else:
-        referral, by_ethnicity = referral_figures(scope, periods)
-        figures = referral if slug == "referrals" else disproportionality_figures(scope, periods, by_ethnicity)
+        referral, by_ethnicity = referral_figures(scope, periods, counts)
+        figures = referral if slug == "referrals" else disproportionality_figures(scope, periods, by_ethnicity, counts)
     return f.Section(slug, f.SECTIONS[slug], figures)
 
 

@@ -1,7 +1,8 @@
 """The figures from the rollup are the figures counted live from the records, always.
 
 On random records (referrals over the last 14 months, some of the same young people, decisions, hand-backs,
-interventions and their sessions),
+interventions and their sessions, diversion cases with their breach proposals, further offences, returns to
+police and outcomes),
 random periods (including today, which is always counted live) and random areas, every figure of the sections the
 rollup serves, its CSV with small numbers withheld, and the disproportionality intervals built on its counts, are
 the same from the rollup as from the records: after the job has run; after later changes to closed days that
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from core import clock
 from outcomes import reference_data
-from outcomes.models import Intervention, Programme
+from outcomes.models import DiversionCase, Intervention, Programme, ReturnToPolice
 from partners.models import OrganisationKind as K
 from referrals import rules as referral_rules
 from referrals.models import Allocation, Referral, ReferralConcern, YoungPerson
@@ -32,6 +33,7 @@ from reporting.selectors import (
     LiveCounts,
     Periods,
     disproportionality_figures,
+    diversion_figures,
     intervention_figures,
     referral_figures,
     rereferral_figures,
@@ -77,17 +79,71 @@ intervention_specs = st.lists(st.fixed_dictionaries({
                                                               max_size=3),
     "corrected": st.booleans(),
 }), max_size=6)
+case_specs = st.lists(st.fixed_dictionaries({
+    "days_ago": st.integers(0, 420), "pathway": st.sampled_from(("checkpoint", "outcome22")),
+    "area": st.sampled_from(AREAS), "ethnicity": st.sampled_from(ETHNICITIES),
+    # What happened since, each so many days after the start: none of it, or some of it more than once.
+    "events": st.lists(st.tuples(st.sampled_from(("breach_proposed", "reoffence")), st.integers(0, 130)), max_size=3),
+    "end": st.sampled_from(("open", "completed", "returned", "returned_late", "missed", "prosecuted")),
+    "after": st.integers(0, 150),
+}), max_size=5)
 period_specs = st.one_of(
     st.sampled_from((rules.LAST_MONTH, rules.LAST_QUARTER, rules.LAST_12_MONTHS)),
     st.tuples(st.integers(0, 400), st.integers(1, 120)),  # days ago it ends (0: today included), how long
 )
 late_changes = st.lists(st.tuples(st.sampled_from(("decline", "hand_back", "attend", "complete", "move", "concern",
-                                                   "back_dated", "area", "merge")), st.integers(0, 50)), max_size=5)
+                                                   "back_dated", "area", "merge", "breach", "return", "late",
+                                                   "case_moved", "ethnic_group", "reopened")),
+                                  st.integers(0, 50)), max_size=5)
 
 
 def _instant(today, days_ago, minute):
     day = today - datetime.timedelta(days=days_ago)
     return rules.midnight(day) + datetime.timedelta(minutes=minute)
+
+
+def _cases(world, today, specs):
+    b = world.builder
+    made = []
+    for spec in specs:
+        person = b.person("C", spec["ethnicity"], datetime.date(2009, 3, 1), area=spec["area"])
+        start = today - datetime.timedelta(days=spec["days_ago"])
+        closed = min(rules.midnight(start + datetime.timedelta(days=spec["after"])) + datetime.timedelta(hours=11),
+                     timezone.now())
+        end, deadline = spec["end"], start + datetime.timedelta(days=spec["after"] + 20)
+        status = {"open": "active", "completed": "completed", "prosecuted": "outcome_recorded"}.get(end, "returned_to_police")
+        case = b.case(person, spec["pathway"], "yos", start, status=status,
+                      closed=closed if end in ("completed", "prosecuted") else None,
+                      deadline=deadline, missed=closed.date() if end == "missed" else None)
+        for kind, days in spec["events"]:
+            b.case_event(case, kind, min(rules.midnight(start + datetime.timedelta(days=days)) + datetime.timedelta(hours=9),
+                                         timezone.now()))
+        if end in ("returned", "returned_late", "missed", "prosecuted"):
+            received = closed + datetime.timedelta(days=30 if end == "returned_late" else 1)
+            b.re_refer(case, closed - datetime.timedelta(hours=1), deadline, received=received)
+        if end in ("completed", "prosecuted"):
+            b.outcome(case, 1 if end == "prosecuted" else 22, closed)
+        made.append(case)
+    return made
+
+
+def _change_case(world, today, case, what, n):
+    """Later changes to a diversion case, as police and the lead agency would make them."""
+    when = timezone.now() - datetime.timedelta(days=n)
+    if what == "breach":  # a breach proposed again, some days ago
+        world.builder.case_event(case, "breach_proposed", max(when, rules.midnight(case.start_date)))
+    elif what == "return" and not ReturnToPolice.objects.filter(case=case).exists():
+        world.builder.re_refer(case, max(when, rules.midnight(case.start_date)), case.return_deadline)
+        DiversionCase.objects.filter(pk=case.pk).update(status="returned_to_police")
+    elif what == "late":  # police received it at last, after the deadline; the job had marked it missed
+        ReturnToPolice.objects.filter(case=case).update(received_at=timezone.now())
+        DiversionCase.objects.filter(pk=case.pk).update(deadline_missed_on=case.return_deadline)
+    elif what == "case_moved":  # the young person moved house
+        YoungPerson.objects.filter(pk=case.young_person_id).update(area="walsall")
+    elif what == "ethnic_group":  # recorded wrongly, put right
+        YoungPerson.objects.filter(pk=case.young_person_id).update(ethnicity=ETHNICITIES[n % len(ETHNICITIES)])
+    elif what == "reopened":  # a completion put right: the case was not completed after all
+        DiversionCase.objects.filter(pk=case.pk).update(status="active", closed_at=None)
 
 
 def _build(world, today, referrals, interventions):
@@ -128,10 +184,13 @@ def _build(world, today, referrals, interventions):
     return made, started
 
 
-def _change(world, today, referrals, interventions, changes):
+def _change(world, today, referrals, interventions, changes, cases=()):
     """Later changes, as the portal's people would make them, to records counted on closed days."""
     for what, n in changes:
-        if what == "back_dated":  # a referral of someone already known, entered late
+        if what in ("breach", "return", "late", "case_moved", "ethnic_group", "reopened"):
+            if cases:
+                _change_case(world, today, cases[n % len(cases)], what, n)
+        elif what == "back_dated":  # a referral of someone already known, entered late
             world.builder.referral(world.known[n % 4], _instant(today, 3 + n * 7, 600), area=AREAS[n % 3])
         elif what == "merge":  # a triager finds two records are one young person
             merged, into = world.known[n % 4], world.known[(n + 1) % 4]
@@ -173,9 +232,10 @@ def _figures(scope, periods, counts):
     sections = [f.Section("referrals", "Referrals", referral),
                 f.Section("triage", "Triage", triage_figures(scope, periods, counts)),
                 f.Section("interventions", "Interventions", intervention_figures(scope, periods, counts)),
+                f.Section("diversion", "Diversion", diversion_figures(scope, periods, counts)),
                 f.Section("re-referrals", "Re-referrals", rereferral_figures(scope, periods, counts)),
                 f.Section("disproportionality", "Disproportionality",
-                          disproportionality_figures(scope, periods, by_ethnicity))]
+                          disproportionality_figures(scope, periods, by_ethnicity, counts))]
     cells = {}
     for section in sections:
         for figure in section.figures:
@@ -203,9 +263,9 @@ def _agree(period, area):
 
 @settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(referrals=referral_specs, interventions=intervention_specs, period=period_specs,
+@given(referrals=referral_specs, interventions=intervention_specs, cases=case_specs, period=period_specs,
        area=st.sampled_from(("", *AREAS)), changes=late_changes)
-def test_every_figure_from_the_rollup_is_the_figure_counted_live(world, referrals, interventions, period, area,
+def test_every_figure_from_the_rollup_is_the_figure_counted_live(world, referrals, interventions, cases, period, area,
                                                                 changes):
     now = timezone.now()
     today = clock.today(now)
@@ -214,10 +274,11 @@ def test_every_figure_from_the_rollup_is_the_figure_counted_live(world, referral
              (_period(rules.LAST_12_MONTHS, today), area)}
     with transaction.atomic():
         made, started = _build(world, today, referrals, interventions)
+        opened = _cases(world, today, cases)
         rollup.roll_up(now)
         for chosen, where in views:
             _agree(chosen, where)
-        _change(world, today, made, started, changes)
+        _change(world, today, made, started, changes, opened)
         for chosen, where in views:
             _agree(chosen, where)  # the changed days are counted live until the job counts them again
         rollup.roll_up(now)
