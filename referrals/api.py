@@ -43,7 +43,8 @@ from .models import Allocation, Concern, Decision, DeclineReason, Rag, Referral,
 def _live_allocations():
     return Prefetch(
         "allocations",
-        queryset=Allocation.objects.exclude(state=Allocation.State.HANDED_BACK).select_related("organisation"),
+        queryset=Allocation.objects.exclude(state=Allocation.State.HANDED_BACK).select_related("organisation")
+        .only("referral_id", "organisation_id", "organisation__name"),
         to_attr="live_allocations",
     )
 
@@ -77,6 +78,25 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return super().to_representation(value) if value else None
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ChoiceLabelField(serializers.ReadOnlyField):
+    """A choice's label, looked up in the choices: not get_FOO_display, a method DRF inspects for every row."""
+
+    def __init__(self, *, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
+
+
+# The columns the list shows (and the access policy reads): the rest of a referral (its notes, who claimed it,
+# when it was updated) is not read, parsed nor made into objects fifty times a page.
+LIST_COLUMNS = ("id", "reference", "status", "referring_organisation__name", "source", *services.SUBJECT_FIELDS,
+                *services.CONCERN_FIELDS, "created_at", "received_at", "triage_deadline", "decision", "rag",
+                "young_person_id")
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     concerns = ConcernsField(required=False, help_text="Concern codes; at least one is needed to submit.")
     # Identifiers are normalised and checked by the service (spaces and case are forgiven), so a
@@ -94,7 +114,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         write_only=True, required=False, default=False,
         help_text="Submit to the VRU now. If the referral is incomplete nothing is saved and the answer is 400.",
     )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status", choices=Status.choices)
     referring_organisation = serializers.CharField(source="referring_organisation.name", read_only=True)
     rag = serializers.SerializerMethodField(
         help_text="The VRU's risk rating. Shown to the VRU and the partner it is allocated to; null for the referrer."
@@ -174,8 +194,10 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
         if self.schema_only or self.acting.organisation is None:
             return Referral.objects.none()
         # Another organisation's draft is not there: the scope (access.SCOPES["referrals.referral"]) says so.
-        queryset = selectors.referrals_for(self.acting)
-        return queryset.prefetch_related(_live_allocations())
+        queryset = selectors.referrals_for(self.acting).prefetch_related(_live_allocations())
+        if self.action == "list":
+            queryset = queryset.select_related(None).select_related("referring_organisation").only(*LIST_COLUMNS)
+        return queryset
 
     def _respond(self, referral, status=http.HTTP_200_OK, headers=None):
         fresh = self.get_queryset().filter(pk=referral.pk).first()

@@ -53,6 +53,12 @@ def drafts_started_by(acting):
     return own_referrals(acting, status=Status.DRAFT).filter(created_by=acting.user)
 
 
+# What a queue row shows and the policy and audit read: not the account, the notes nor a dozen other dates.
+QUEUE_COLUMNS = ("id", "reference", "status", "given_name", "family_name", "date_of_birth", "claimed_by",
+                 "claim_activity_at", "urgent", "is_re_referral", "has_open_match", "rag", "received_at", "triage_deadline",
+                 "returned_at", "source", "area", "young_person_id", "referring_organisation_id")
+
+
 def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=None):
     """The daily queue, in sections (overdue, urgent, due today, due later, returned), each in deadline order.
 
@@ -78,7 +84,7 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     wanted = [pk for pks in shown.values() for pk in pks]
     rows = {}
     if wanted:
-        picked = Referral.objects.filter(pk__in=wanted).select_related(*LIST_RELATED)
+        picked = Referral.objects.filter(pk__in=wanted).select_related("claimed_by").only(*QUEUE_COLUMNS)
         rows = {r.pk: r for r in _with_concerns(with_name_access(acting, picked))}
     sections = []
     for key, pks in shown.items():

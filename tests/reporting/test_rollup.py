@@ -330,3 +330,20 @@ def test_re_referral_from_the_rollup_follows_people_through_merges_late_entries_
         assert {k: counts.rereferral()[k] for k in expect} == expect
     rollup.roll_up(now)
     assert {k: rollup.counts(scope, periods).rereferral()[k] for k in expect} == expect
+
+
+def test_a_case_marks_its_days_when_a_counted_thing_changes_and_not_when_it_goes_at_risk(world):
+    now = timezone.now()
+    today = clock.today(now)
+    b = world.builder
+    start = today - datetime.timedelta(days=20)
+    case = b.case(b.person("C", "white_british", datetime.date(2010, 1, 1)), "checkpoint", "yos", start)
+    rollup.roll_up(now)
+    assert DailyCount.objects.get(month=False, day=start, measure="diversion.started", value="checkpoint").n == 1
+    DiversionCase.objects.filter(pk=case.pk).update(status="at_risk", at_risk_since=today)  # the daily sweep's move
+    assert not StaleDay.objects.exists()
+    proposed = today - datetime.timedelta(days=3)
+    b.case_event(case, "breach_proposed", _instant(today, 3, 600))  # entered late, for a closed day
+    assert set(StaleDay.objects.values_list("day", flat=True)) == {start, proposed}
+    rollup.roll_up(now)
+    assert DailyCount.objects.get(month=False, day=proposed, measure="since.breach_proposed.checkpoint").n == 1
