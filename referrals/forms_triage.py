@@ -16,6 +16,7 @@ def _blank(label, choices):
 
 
 class QueueFilterForm(FilterForm):
+    static_choices = True  # core.page_tags.filter_form may reuse its markup
     area = forms.ChoiceField(choices=_blank("All areas", Area.choices), required=False)
     source = forms.ChoiceField(choices=_blank("All sources", Source.choices), required=False)
     concern = forms.ChoiceField(choices=_blank("All concerns", Concern.choices), required=False)

@@ -63,3 +63,13 @@ def test_an_unknown_audit_user_is_ignored(client, vru_manager):
     member(role=Role.REFERRER)
     html = client.get(reverse("audit-events"), {"user": "999999"}).content.decode()
     assert "Select a valid choice" not in html and "“999999”" in html
+
+
+def test_the_queue_filter_shows_each_choice_made_though_its_markup_is_reused(client, triager):
+    client.force_login(triager)
+    for area, other in (("walsall", "coventry"), ("coventry", "walsall"), ("walsall", "coventry")):
+        html = client.get(reverse("triage-queue"), {"area": area}).content.decode()
+        assert f'<option value="{area}" selected>' in html and f'<option value="{other}" selected>' not in html
+    html = client.get(reverse("triage-queue"), {"area": UNKNOWN}).content.decode()
+    select = html.split('name="area"')[1].split("</select>")[0]
+    assert 'data-testid="ignored-filters"' in html and select.count("selected>") == 1 and '<option value="" selected>' in select
