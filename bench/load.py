@@ -224,7 +224,7 @@ class Loader:
         self._lookups()
         for label, func in [
             ("drop secondary indexes", self.drop_indexes),
-            ("pause the figures' stale-day triggers", self.pause_stale_marks),
+            ("pause the figures' stale-day and the live-partner triggers", self.pause_stale_marks),
             ("auth_group", self.groups),
             ("partners_organisation", self.organisations),
             ("partners_user", self.users),
@@ -235,6 +235,7 @@ class Loader:
             ("referrals_referral", self.referrals),
             ("referrals_referralconcern", self.concerns),
             ("referrals_allocation", self.allocations),
+            ("referrals_referral live_partner", self.live_partners),
             ("referrals_referralevent", self.referral_events),
             ("referrals_possiblematch + inforequest", self.matches_and_questions),
             ("guardian_groupobjectpermission (comparison)", self.generic_grants),
@@ -248,7 +249,7 @@ class Loader:
             ("cohorts", self.cohorts),
             ("create secondary indexes", self.create_indexes),
             ("sequences", self.reset_sequences),
-            ("resume the figures' stale-day triggers", self.resume_stale_marks),
+            ("resume the figures' stale-day and the live-partner triggers", self.resume_stale_marks),
             ("vacuum analyze", self.vacuum_analyze),
         ]:
             self.step(label, func)
@@ -701,12 +702,20 @@ class Loader:
     def _stale_triggers(self):
         with connection.cursor() as cursor:
             cursor.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                           "WHERE t.tgname LIKE 'reporting_stale%%'")
+                           "WHERE t.tgname LIKE 'reporting_stale%%' OR t.tgname LIKE 'referrals_%%live%%'")
             return cursor.fetchall()
+
+    def live_partners(self):
+        """What the live-partner triggers keep (referrals migration 0014), set in one pass over the allocations."""
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE referrals_referral r SET live_partner_id = a.organisation_id FROM referrals_allocation a "
+                           "WHERE a.referral_id = r.id AND a.state IN ('pending', 'accepted')")
+            return cursor.rowcount
 
     def pause_stale_marks(self):
         """A bulk load is not a late change to closed days: the rollup counts it all on its first run (bench.measure
-        runs it, as the scheduler would after an import), so the triggers that mark changed days stand aside."""
+        runs it, as the scheduler would after an import), so the triggers that mark changed days stand aside; so do
+        the row-by-row live-partner triggers, whose column the load sets in one pass (live_partners)."""
         triggers = self._stale_triggers()
         for table, name in triggers:
             self._execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')

@@ -234,31 +234,17 @@ register_rule("partners.reset_factors", lambda a, person: can(a, "manage_organis
 
 
 @dataclass(frozen=True)
-class Joined:
-    """A condition tested by a join: a row of `relation` matching `condition` exists.
-
-    Only for a relation that holds at most one such row per record (a unique key says so), so the join repeats
-    no record. OR-ed with other conditions, PostgreSQL answers EXISTS by hashing every row of the organisation
-    before it reads the first record (70 ms for a partner with 89,000 rows, in the large benchmark), where the
-    join probes the index for just the records it reads.
-    """
-
-    relation: str
-    condition: Q
-
-
-@dataclass(frozen=True)
 class Scope:
     """How one model is scoped.
 
     `everything`: the organisation sees every row (the VRU sees every young person).
     `own`: the conditions under which it sees a row, OR-ed: one callable or several, each taking the Acting and
-    answering a Q, a Joined, or None (no row by this relation). Each is a live relation (a referral made, an
+    answering a Q or None (no row by this relation). Each is a live relation (a referral made, an
     allocation not handed back, a case led), so what one path ends does not hide what another still gives.
     """
 
     everything: Callable[[Acting], bool] = lambda a: False
-    own: Callable[[Acting], Q | Joined | None] | tuple | None = None
+    own: Callable[[Acting], Q | None] | tuple | None = None
 
     @property
     def conditions(self) -> tuple:
@@ -289,7 +275,7 @@ def register_scope(label: str, scope: Scope):
     SCOPES[label] = scope
 
 
-def extend_scope(label: str, own: Callable[[Acting], Q | Joined | None]):
+def extend_scope(label: str, own: Callable[[Acting], Q | None]):
     """OR one more condition into a model's scope: the app that owns a relation adds it (cohorts/access.py)."""
     scope = SCOPES.get(label, Scope())
     if own not in scope.conditions:
@@ -312,23 +298,6 @@ def register_app(policy):
         register_names(policy.NAMES)
 
 
-def _join(queryset: models.QuerySet, joined: Joined) -> tuple[models.QuerySet, Q]:
-    alias, n = f"_{joined.relation}", 1
-    while alias in queryset.query._filtered_relations:  # visible() applied twice to one queryset
-        alias, n = f"_{joined.relation}_{n}", n + 1
-    queryset = queryset.annotate(**{alias: models.FilteredRelation(joined.relation, condition=joined.condition)})
-    query = queryset.query
-    if query.select_for_update and not query.select_for_update_of:
-        # FOR UPDATE may not lock the nullable side of the join: lock the rows themselves.
-        queryset = queryset.select_for_update(of=("self",), nowait=query.select_for_update_nowait,
-                                              skip_locked=query.select_for_update_skip_locked,
-                                              no_key=query.select_for_no_key_update)
-    # Test the joined row's foreign key, not its id: the partial index (alloc_org_live) then answers from the
-    # index alone (an index-only scan with no heap fetch, in the large benchmark's plan).
-    column = queryset.model._meta.get_field(joined.relation).field.attname
-    return queryset, Q(**{f"{alias}__{column}__isnull": False})
-
-
 def visible(who, queryset: models.QuerySet, action: str = "view") -> models.QuerySet:
     """The rows of `queryset` that this person may see. Use for every list.
 
@@ -342,13 +311,7 @@ def visible(who, queryset: models.QuerySet, action: str = "view") -> models.Quer
     scope = SCOPES.get(queryset.model._meta.label_lower, Scope())
     if scope.everything(acting):
         return queryset
-    conditions = []
-    for own in scope.conditions:
-        condition = own(acting)
-        if isinstance(condition, Joined):
-            queryset, condition = _join(queryset, condition)
-        if condition is not None:
-            conditions.append(condition)
+    conditions = [condition for own in scope.conditions if (condition := own(acting)) is not None]
     if not conditions:
         return queryset.none()
     return queryset.filter(functools.reduce(operator.or_, conditions))

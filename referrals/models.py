@@ -278,6 +278,11 @@ class Referral(models.Model):
     # A draft its author deleted: its answers are blanked and nobody sees it again. The row stays because its
     # timeline and the audit trail are append-only and name it.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The organisation holding the live allocation (pending or accepted), if any: kept by the database from the
+    # allocations (migration 0014's triggers), whatever wrote them or this row, so that the access policy asks
+    # "made by or live with this organisation" of two indexes instead of joining every referral to its allocations.
+    live_partner = models.ForeignKey(Organisation, null=True, blank=True, editable=False, on_delete=models.PROTECT,
+                                     related_name="+", db_index=False)
 
     class Meta:
         indexes = [
@@ -285,6 +290,8 @@ class Referral(models.Model):
             # next" reads the first free row of the index instead of sorting the queue.
             models.Index(*QUEUE_ORDER, name="ref_queue_urgent", condition=Q(status__in=["submitted", "in_triage"])),
             models.Index(fields=["referring_organisation", "-created_at"], name="ref_org_created"),
+            models.Index(fields=["live_partner", "-created_at"], name="ref_live_partner_created",
+                         condition=Q(live_partner__isnull=False)),
             # The API list, newest first, read a page at a time by keyset (ReferralPagination).
             models.Index(fields=["-created_at", "-id"], name="ref_created"),
             models.Index(fields=["young_person", "-received_at"], name="ref_young_person"),

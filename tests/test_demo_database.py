@@ -29,6 +29,26 @@ for typed in ("Muhammad Khan", "zoe singh", "Jor", "Gordon Taylor"):
 """
 
 
+LIVE_PARTNER = """
+from django.utils import timezone
+from partners.models import Organisation, User
+from referrals.models import Allocation, Referral
+school = Organisation.objects.create(name="Demo School", kind="school")
+yos = Organisation.objects.create(name="Demo YOS", kind="yos")
+user = User.objects.create_user(email="someone@demo.example.org", password="unused-in-this-test", full_name="S")
+referral = Referral.objects.create(referring_organisation=school, created_by=user, source="school")
+def partner():
+    return Referral.objects.values_list("live_partner__name", flat=True).get(pk=referral.pk)
+allocation = Allocation.objects.create(referral=referral, organisation=yos, programme="Mentoring", allocated_by=user,
+                                       accept_due=timezone.now())
+print("allocated:", partner())
+referral.save()
+print("saved from a copy read before:", partner())
+Allocation.objects.filter(pk=allocation.pk).update(state="handed_back", hand_back_reason="No capacity.")
+print("handed back:", partner())
+"""
+
+
 def _manage(env, *args):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # nosec B603
                           capture_output=True, text=True, timeout=600)
@@ -55,3 +75,12 @@ def test_the_demo_finds_young_people_by_words_starts_and_sounds(sqlite_env):
     assert result.stdout.splitlines() == [
         "Muhammad Khan -> Mohammed Khan", "zoe singh -> Zoë Patel-Singh", "Jor -> Jordan Taylor",
         "Gordon Taylor -> nobody"]
+
+
+def test_the_demo_keeps_a_referrals_live_partner_too(sqlite_env):
+    if not _manage(sqlite_env, "showmigrations", "referrals", "-p").stdout.count("[X]"):
+        _manage(sqlite_env, "migrate", "--noinput", "-v0")
+    result = _manage(sqlite_env, "shell", "--no-imports", "-c", LIVE_PARTNER)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        "allocated: Demo YOS", "saved from a copy read before: Demo YOS", "handed back: None"]
