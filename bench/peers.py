@@ -16,7 +16,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 
 from config import urls
-from referrals.api import ReferralPagination, ReferralSerializer, _live_allocations
+from referrals.api import ReferralPagination, ReferralSerializer
 from referrals.models import Referral
 
 from .measure import timing
@@ -37,7 +37,7 @@ class BareSerializer(serializers.ModelSerializer):
         fields = tuple(f for f in ReferralSerializer.Meta.fields if f != "submit")
 
     def get_allocated_to(self, referral):
-        return referral.live_allocations[0].organisation.name if referral.live_allocations else None
+        return referral.live_partner.name if referral.live_partner_id else None
 
 
 class BarePagination(CursorPagination):
@@ -49,8 +49,7 @@ class BareList(generics.ListAPIView):
     serializer_class = BareSerializer
     pagination_class = BarePagination
     permission_classes = [IsAuthenticated]
-    queryset = (Referral.objects.select_related("referring_organisation")
-                .prefetch_related("concerns", _live_allocations()))
+    queryset = Referral.objects.select_related("referring_organisation", "live_partner").prefetch_related("concerns")
 
 
 urlpatterns = [*urls.urlpatterns, path("bench/bare-referrals/", BareList.as_view(), name=BARE)]

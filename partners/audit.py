@@ -1,5 +1,10 @@
 """Writing the audit trail. Callers pass records, never personal data: only ids are kept."""
 
+import json
+
+from django.db import connections, router
+from django.utils import timezone
+
 from .client_address import client_ip
 from .models import AuditAction, AuditEvent
 
@@ -54,6 +59,30 @@ def _event(who, action, obj=None, *, young_person_id=None, detail=None, request=
 
 
 def record_many(who, action, items):
-    """Append one event per (record, detail) pair in one insert: for jobs that change many records at once."""
-    events = [_event(who, action, obj, detail=detail) for obj, detail in items]
-    return AuditEvent.objects.bulk_create(events)
+    """Append one event per (record, detail) pair in one insert: for jobs that change many records at once, and for
+    the names a list page shows (a hundred on the triage queue). Answers how many were written.
+
+    On PostgreSQL the rows are sent as four arrays and one INSERT ... SELECT unnest: what is the same for every
+    row (who, when, from where) is sent once, and no model object is made for a row (bulk_create's per-field
+    preparation of a hundred objects was half the cost of a queue page's audit)."""
+    items = list(items)
+    if not items:
+        return 0
+    common = _event(who, action)
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.vendor != "postgresql":
+        events = [_event(who, action, obj, detail=detail) for obj, detail in items]
+        return len(AuditEvent.objects.using(connection.alias).bulk_create(events))
+    column = {f.name: f.column for f in AuditEvent._meta.concrete_fields}
+    shared = ("occurred_at", "actor", "actor_email", "organisation", "action", "ip_address")
+    each = ("object_type", "object_id", "young_person_id", "detail")
+    sql = (f'INSERT INTO "{AuditEvent._meta.db_table}" ({", ".join(column[n] for n in shared + each)}) '
+           "SELECT %s, %s, %s, %s, %s, %s::inet, t.* FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], "
+           "%s::text[]::jsonb[]) AS t")
+    params = [timezone.now(), common.actor_id, common.actor_email, common.organisation_id, common.action,
+              common.ip_address,
+              [_object_type(obj) for obj, _ in items], [str(obj.pk) for obj, _ in items],
+              [_young_person_id(obj) for obj, _ in items], [json.dumps(detail or {}) for _, detail in items]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
