@@ -22,6 +22,7 @@ TARGETS = {
     "search_ilike_triager": (None, None, None, "a ratio, none set"),
     "search_ilike_partner": (None, None, None, "a ratio, none set"),
     "compliance_sweep": ("cases_per_second", ">=", 20000, "≥ 20,000 cases/s"),
+    "compliance_sweep_catch_up": (None, None, None, "none set"),
     "deadline_job": (None, None, None, "none set"),
     "figures_rollup": (None, None, None, "none set"),
     "take_next": ("double_claims", "==", 0, "0 double claims"),
@@ -43,7 +44,8 @@ LABELS = {
     "search_partner": "Find a young person by name: search page, YOS Birmingham",
     "search_ilike_triager": "Search against ILIKE '%name%', same scope: VRU triager",
     "search_ilike_partner": "Search against ILIKE '%name%', same scope: YOS Birmingham",
-    "compliance_sweep": "Daily compliance sweep",
+    "compliance_sweep": "Daily compliance sweep, a working morning",
+    "compliance_sweep_catch_up": "Compliance sweep, the first morning after the import (five years' catch-up)",
     "deadline_job": "Return-to-police deadline job",
     "figures_rollup": "Figures rollup job (before the pages are measured)",
     "take_next": "Take next: 8 threads at once",
@@ -84,8 +86,13 @@ def _result(key, r):
     if "p95_ms" in r:
         queries = str(r["queries"]) if r["queries_constant"] else f"{r['queries_min']}–{r['queries']} (varies)"
         return f"p50 {_ms(r['p50_ms'])} · p95 {_ms(r['p95_ms'])} · max {_ms(r['max_ms'])} ms ({r['requests']} requests)", queries
-    if key in ("compliance_sweep", "deadline_job"):
-        return f"{r['cases']:,} cases in {r['seconds']:.2f} s: {r['cases_per_second']:,} cases/s", "—"
+    if key in ("compliance_sweep", "compliance_sweep_catch_up", "deadline_job"):
+        text = f"{r['cases']:,} cases in {r['seconds']:.2f} s: {r['cases_per_second']:,} cases/s"
+        if key != "deadline_job" and r.get("counts"):
+            c = r["counts"]
+            moved = c.get("at_risk", 0) + c.get("breach_proposed", 0) + c.get("closure_proposed", 0)
+            text += f" ({moved:,} cases moved, {c.get('told', 0):,} people told{', ' + r['day'] if r.get('day') else ''})"
+        return text, "—"
     if key == "figures_rollup":
         return f"{r['days']:,} days ({r['months']} months) counted in {r['seconds']:.1f} s: {r['rows']:,} rows", "—"
     if key == "take_next":

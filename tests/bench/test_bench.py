@@ -68,8 +68,11 @@ def test_small_scale_runs_end_to_end_and_reports_every_measurement(tmp_path):
     rolled = m["figures_rollup"]
     assert rolled["days"] > 0 and rolled["rows"] > 0 and _number(rolled["seconds"]), rolled
 
-    for key in ("compliance_sweep", "deadline_job"):
+    for key in ("compliance_sweep", "compliance_sweep_catch_up", "deadline_job"):
         assert m[key]["cases"] > 0 and _number(m[key]["cases_per_second"]), m[key]
+    # The catch-up moved cases and told people; the next working morning after it has less to do.
+    catch_up, morning = m["compliance_sweep_catch_up"]["counts"], m["compliance_sweep"]["counts"]
+    assert catch_up["told"] > 0 and morning["told"] < catch_up["told"], (catch_up, morning)
     assert m["take_next"]["claims"] > 0 and m["take_next"]["double_claims"] == 0, m["take_next"]
     assert m["take_next"]["claim_events"] == m["take_next"]["claims"]
     assert m["access_vs_guardian"]["visible_referrals"] > 0 and _number(m["access_vs_guardian"]["ratio"])
