@@ -231,13 +231,24 @@ def queue_section(now: datetime, deadline: datetime, urgent: bool, returned: boo
     """
     if urgent:
         return URGENT
-    if _utc(deadline, "deadline") < _utc(now, "now"):
+    now_utc, tomorrow = queue_section_bounds(now)
+    if _utc(deadline, "deadline") < now_utc:
         return OVERDUE
     if returned:
         return RETURNED
-    if clock.today(deadline) == clock.today(now):
+    if _utc(deadline, "deadline") < tomorrow:
         return DUE_TODAY
     return DUE_LATER
+
+
+def queue_section_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The two instants that divide the queue's sections, in UTC: `now` (before it, overdue) and the start of
+    tomorrow in England (before it, and not overdue, due today: a deadline not passed falls on today's England
+    date exactly when it comes before tomorrow's midnight). The queue's query compares its rows with these
+    (selectors.triage_queue), so the page and this rule cannot disagree."""
+    now_utc = _utc(now, "now")
+    tomorrow = clock.today(now) + timedelta(days=1)
+    return now_utc, datetime.combine(tomorrow, time.min, tzinfo=LONDON).astimezone(UTC)
 
 
 def section_rank(section: str) -> int:

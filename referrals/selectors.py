@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, CharField, Prefetch, Q, Value, When
 
 from core import clock
 from partners import access, audit
@@ -77,9 +77,9 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
     if concern:
         queryset = queryset.filter(Q(concerns__concern=concern))
     keys = OrderedDict((key, []) for key in rules.SECTION_ORDER)
-    for pk, deadline, urgent, returned_at in queryset.order_by(*QUEUE_ORDER).values_list(
-            "pk", "triage_deadline", "urgent", "returned_at"):
-        keys[rules.queue_section(now, deadline, urgent, returned_at is not None)].append(pk)
+    for pk, section in queryset.order_by(*QUEUE_ORDER).annotate(section=_queue_section(now)).values_list(
+            "pk", "section"):
+        keys[section].append(pk)
     shown = {key: pks if pick is None else list(pick(key, pks)) for key, pks in keys.items()}
     wanted = [pk for pks in shown.values() for pk in pks]
     rows = {}
@@ -94,6 +94,19 @@ def triage_queue(acting, *, now, area="", source="", concern="", rag="", pick=No
             referral.claim_live = referral.claimed_by_id is not None and not rules.claim_lapsed(referral.claim_activity_at, now)
         sections.append({"key": key, "label": rules.SECTION_LABELS[key], "items": items, "count": len(keys[key])})
     return sections
+
+
+def _queue_section(now):
+    """rules.queue_section, asked of every row of the queue in its query: a region's queue is 800 rows and more,
+    and reading their three times into Python to ask the rule row by row was a third of the page's time. The two
+    instants that divide the sections are the rule's own (rules.queue_section_bounds); tests/referrals/
+    test_queue_sections.py holds the two to each other across England's midnight and the clock changes."""
+    now_utc, tomorrow = rules.queue_section_bounds(now)
+    return Case(When(urgent=True, then=Value(rules.URGENT)),
+                When(triage_deadline__lt=now_utc, then=Value(rules.OVERDUE)),
+                When(returned_at__isnull=False, then=Value(rules.RETURNED)),
+                When(triage_deadline__lt=tomorrow, then=Value(rules.DUE_TODAY)),
+                default=Value(rules.DUE_LATER), output_field=CharField())
 
 
 def with_name_access(acting, queryset, referral="pk"):
