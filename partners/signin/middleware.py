@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -13,7 +14,8 @@ from .state import has_second_factor
 # Paths a person signed in with a password only may still use: setting up a factor, and leaving.
 OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/sign-in/", "/static/", "/healthz", "/password-reset/",
                  "/invitation/", "/sso/")
-SEEN_EVERY_SECONDS = 60
+# The session is written when this refreshes it, and only then (settings.SESSION_WRITTEN_EVERY_SECONDS).
+SEEN_EVERY_SECONDS = settings.SESSION_WRITTEN_EVERY_SECONDS
 
 
 class SecondFactorMiddleware:
@@ -56,7 +58,7 @@ class SessionActivityMiddleware:
         if user is not None and user.is_authenticated and session is not None and session.session_key:
             now = time.time()
             client = f"{client_ip(request)} {request.META.get('HTTP_USER_AGENT', '')}"[:300]
-            if now - session.get("seen_at", 0) > SEEN_EVERY_SECONDS or session.get("seen_from") != client:
+            if now - session.get("seen_at", 0) >= SEEN_EVERY_SECONDS or session.get("seen_from") != client:
                 from allauth.usersessions.models import UserSession
 
                 UserSession.objects.create_from_request(request)

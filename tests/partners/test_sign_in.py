@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,6 +75,26 @@ def test_a_session_ends_after_thirty_idle_minutes(client, referrer):
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
         assert client.get(reverse("home")).status_code == 200  # activity keeps it alive
     with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_session_is_written_once_a_minute_and_still_ends_no_sooner_than_thirty_idle_minutes(client, referrer):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _sign_in(client, referrer.email, TEST_PASSWORD)
+        client.get(reverse("home"))
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        assert not [q for q in queries if 'UPDATE "django_session"' in q["sql"]]  # a request, no write
+    # Thirty idle minutes after that unwritten request, the session is still there ...
+    with time_machine.travel(start + timedelta(seconds=50, minutes=30), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        assert [q for q in queries if 'UPDATE "django_session"' in q["sql"]]  # a minute on: written again
+    # ... and thirty-one minutes after the last request, it has ended.
+    with time_machine.travel(start + timedelta(seconds=50, minutes=61), tick=False):
         response = client.get(reverse("home"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
