@@ -11,6 +11,8 @@ partners.api_errors).
 """
 
 
+from typing import NamedTuple
+
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
@@ -33,7 +35,18 @@ from partners.models import Area
 
 from . import rules, selectors, services
 from .filters import ReferralFilter
-from .models import Allocation, Concern, Decision, DeclineReason, Rag, Referral, Source, Status, YoungPerson
+from .models import (
+    Allocation,
+    Concern,
+    Decision,
+    DeclineReason,
+    Rag,
+    Referral,
+    ReferralConcern,
+    Source,
+    Status,
+    YoungPerson,
+)
 
 # --- Errors -----------------------------------------------------------------------------
 
@@ -50,6 +63,13 @@ def _live_allocations():
     )
 
 
+class LiveAllocation(NamedTuple):
+    """What the access rules and "allocated to" read of a live allocation, for a list row that has it on the row."""
+
+    organisation_id: int
+    organisation: object
+
+
 def _prefetched(referral):
     if not hasattr(referral, "live_allocations"):
         prefetch_related_objects([referral], _live_allocations())
@@ -62,7 +82,8 @@ class ConcernsField(serializers.ListField):
     child = serializers.ChoiceField(choices=Concern.choices)
 
     def to_representation(self, manager):
-        return [row.concern for row in manager.all()]
+        codes = getattr(manager.instance, "concern_codes", None)  # a list page reads them for all its rows at once
+        return codes if codes is not None else [row.concern for row in manager.all()]
 
 
 class BlankAsNullChoiceField(serializers.ChoiceField):
@@ -198,17 +219,25 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
         # Another organisation's draft is not there: the scope (access.SCOPES["referrals.referral"]) says so.
         queryset = selectors.referrals_for(self.acting)
         if self.action == "list":
+            # The concerns are read as codes for the page (paginate_queryset), not as a model object each.
             return (queryset.select_related(None).select_related("referring_organisation", "live_partner")
-                    .only(*LIST_COLUMNS, "live_partner__name"))
+                    .prefetch_related(None).only(*LIST_COLUMNS, "live_partner__name"))
         return queryset.prefetch_related(_live_allocations())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        for referral in page or ():
+        if not page:
+            return page
+        codes = {referral.pk: [] for referral in page}
+        for referral_id, concern in ReferralConcern.objects.filter(referral_id__in=codes).order_by(
+                "concern").values_list("referral_id", "concern"):
+            codes[referral_id].append(concern)
+        for referral in page:
             # The live partner is on the row (Referral.live_partner, kept by the database from the allocations):
             # the rating's rule and "allocated to" read it as the one live allocation, with no query for them.
             partner = referral.live_partner
-            referral.live_allocations = [Allocation(referral=referral, organisation=partner)] if partner else []
+            referral.live_allocations = [LiveAllocation(partner.pk, partner)] if partner else []
+            referral.concern_codes = codes[referral.pk]
         return page
 
     def _respond(self, referral, status=http.HTTP_200_OK, headers=None):
