@@ -232,11 +232,12 @@ def queue_section(now: datetime, deadline: datetime, urgent: bool, returned: boo
     if urgent:
         return URGENT
     now_utc, tomorrow = queue_section_bounds(now)
-    if _utc(deadline, "deadline") < now_utc:
+    deadline_utc = _utc(deadline, "deadline")
+    if deadline_utc < now_utc:
         return OVERDUE
     if returned:
         return RETURNED
-    if _utc(deadline, "deadline") < tomorrow:
+    if deadline_utc < tomorrow:
         return DUE_TODAY
     return DUE_LATER
 

@@ -67,20 +67,21 @@ def test_every_migration_runs_on_the_demos_sqlite(sqlite_env):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_the_demo_finds_young_people_by_words_starts_and_sounds(sqlite_env):
-    if not _manage(sqlite_env, "showmigrations", "referrals", "-p").stdout.count("[X]"):
-        _manage(sqlite_env, "migrate", "--noinput", "-v0")
-    result = _manage(sqlite_env, "shell", "--no-imports", "-c", SEARCH)
+def _run_in_demo(env, script):
+    """The script's lines of output, run by the demo's manage.py shell on its migrated SQLite."""
+    if not _manage(env, "showmigrations", "referrals", "-p").stdout.count("[X]"):
+        _manage(env, "migrate", "--noinput", "-v0")
+    result = _manage(env, "shell", "--no-imports", "-c", script)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.splitlines() == [
+    return result.stdout.splitlines()
+
+
+def test_the_demo_finds_young_people_by_words_starts_and_sounds(sqlite_env):
+    assert _run_in_demo(sqlite_env, SEARCH) == [
         "Muhammad Khan -> Mohammed Khan", "zoe singh -> Zoë Patel-Singh", "Jor -> Jordan Taylor",
         "Gordon Taylor -> nobody"]
 
 
 def test_the_demo_keeps_a_referrals_live_partner_too(sqlite_env):
-    if not _manage(sqlite_env, "showmigrations", "referrals", "-p").stdout.count("[X]"):
-        _manage(sqlite_env, "migrate", "--noinput", "-v0")
-    result = _manage(sqlite_env, "shell", "--no-imports", "-c", LIVE_PARTNER)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.splitlines() == [
+    assert _run_in_demo(sqlite_env, LIVE_PARTNER) == [
         "allocated: Demo YOS", "saved from a copy read before: Demo YOS", "handed back: None"]

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core import clock
+from core.links import record_url
 from referrals import rules
 
 register = template.Library()
@@ -116,24 +117,13 @@ def queue_row(r, now):
         '<td class="govuk-table__cell app-nowrap{}" data-sort-value="{}">{}</td>'
         '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
         '<td class="govuk-table__cell govuk-body-s">{}</td><td class="govuk-table__cell">{}</td></tr>',
-        _triage_url(r.pk), r.reference, person, claim,
+        record_url("triage-referral", r.pk), r.reference, person, claim,
         int(r.received_at.timestamp()), time_since(r.received_at, now),
         " app-overdue" if r.section == "overdue" else "", int(r.triage_deadline.timestamp()),
         deadline_text(r.triage_deadline), _label(Source, r.source), _label(Area, r.area), concerns, flags)
 
 
 _LABELS = {}
-
-
-def _triage_url(pk):
-    """reverse("triage-referral") without reversing a hundred times a page: the pattern is reversed once."""
-    from django.urls import get_script_prefix, reverse
-
-    prefix = get_script_prefix()
-    pattern = _LABELS.get(("url", prefix))
-    if pattern is None:
-        pattern = _LABELS[("url", prefix)] = reverse("triage-referral", args=[0]).removesuffix("0/")
-    return f"{pattern}{pk}/"
 
 
 def _label(choices, value):
